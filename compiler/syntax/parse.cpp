@@ -1,0 +1,1015 @@
+// The only file that includes ANTLR: it runs the generated lexer and parser and converts
+// the parse tree into Kaoping's AST (compiler/syntax/ast.h).
+#include "compiler/syntax/parse.h"
+
+#include <pthread.h>
+
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <functional>
+#include <mutex>
+#include <sstream>
+
+#include "KaopingLexer.h"
+#include "KaopingParser.h"
+#include "antlr4-runtime.h"
+#include "compiler/support/utf8.h"
+
+namespace kaoping::syntax {
+
+using P = kaoping_antlr::KaopingParser;
+using antlr4::Token;
+using antlr4::tree::TerminalNode;
+
+namespace {
+
+// ---------------------------------------------------------------------------- positions
+
+// ANTLR counts code points; spans count bytes. offsets[i] is the byte offset of code point i.
+class Offsets {
+ public:
+  explicit Offsets(std::string_view text) {
+    offsets_.reserve(text.size() + 1);
+    for (uint32_t i = 0; i < text.size(); ++i)
+      if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) offsets_.push_back(i);
+    offsets_.push_back(static_cast<uint32_t>(text.size()));
+  }
+  uint32_t byte(size_t codePoint) const {
+    return codePoint < offsets_.size() ? offsets_[codePoint] : offsets_.back();
+  }
+
+ private:
+  std::vector<uint32_t> offsets_;
+};
+
+struct LimitExceeded {
+  DiagId id;
+  Span span;
+  size_t limit;
+};
+
+// ---------------------------------------------------------------------------- token names
+
+std::string tokenDisplay(const antlr4::dfa::Vocabulary& vocab, size_t type) {
+  static const std::map<size_t, std::string> kSpellings = [] {
+    std::map<size_t, std::string> m;
+    auto put = [&](size_t t, const char* s) { m[t] = s; };
+    put(P::SCHEME, "scheme/方案"); put(P::VERSION, "version/版本"); put(P::PERIOD, "period/周期");
+    put(P::SUBJECTS, "subjects/考评对象"); put(P::ENUM, "enum/枚举"); put(P::ATTRIBUTE, "attribute/属性");
+    put(P::EVENT, "event/事件"); put(P::PARAM, "param/参数"); put(P::RELATION, "relation/关系");
+    put(P::LET, "let/定义"); put(P::SCORE, "score/计分"); put(P::BASE, "base/基础分");
+    put(P::FLOOR, "floor/下限"); put(P::CAP, "cap/上限"); put(P::MAX, "max/满分"); put(P::MIN, "min/最低分");
+    put(P::EACH, "each/每"); put(P::WHERE, "where/其中"); put(P::WHEN, "when/当");
+    put(P::DEDUCT, "deduct/扣"); put(P::ADD, "add/加"); put(P::FROM, "from/从"); put(P::TO, "to/给");
+    put(P::TIER, "tier/分档"); put(P::ON, "on"); put(P::CASE, "case/按"); put(P::BY, "by");
+    put(P::RANK, "rank/排序"); put(P::AT_MOST, "at most/至多"); put(P::ELSE, "else/否则");
+    put(P::THEN, "then/那么"); put(P::OTHERWISE, "otherwise/其余"); put(P::OUTPUT, "output/输出");
+    put(P::ASSIGN, "="); put(P::COLON, ":"); put(P::SEMI, ";"); put(P::COMMA, ",");
+    put(P::LPAREN, "("); put(P::RPAREN, ")"); put(P::LBRACE, "{"); put(P::RBRACE, "}");
+    put(P::LBRACK, "["); put(P::RBRACK, "]"); put(P::DOT, "."); put(P::IDENT, "a name");
+    put(P::STRING, "a string"); put(P::INT, "a number"); put(P::NUMBER, "a number");
+    put(P::DATE, "a date"); put(Token::EOF, "end of file"); put(P::WEIGHTED_BY, "weighted by/加权");
+    put(P::DEFAULT, "default/默认");
+    return m;
+  }();
+  auto it = kSpellings.find(type);
+  if (it != kSpellings.end()) return it->second;
+  std::string name = vocab.getDisplayName(type);
+  for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return name;
+}
+
+std::string tokenText(Token* t) {
+  if (!t || t->getType() == Token::EOF) return "end of file";
+  return t->getText();
+}
+
+// ---------------------------------------------------------------------------- ANTLR hooks
+
+class Reporter {
+ public:
+  Reporter(FileId file, const Offsets& offsets, Diagnostics& diags)
+      : file_(file), offsets_(offsets), diags_(diags) {}
+
+  Span span(Token* t) const {
+    if (!t || t->getType() == Token::EOF) {
+      uint32_t end = offsets_.byte(SIZE_MAX);
+      return Span{file_, end, end};
+    }
+    return Span{file_, offsets_.byte(t->getStartIndex()), offsets_.byte(t->getStopIndex() + 1)};
+  }
+  void syntax(Token* at, const std::string& message) {
+    if (count_++ >= 20) return;  // cascades after this many are noise
+    diags_.report(DiagId::SyntaxError, span(at), message);
+  }
+  void useDoubleEquals(Token* at) {
+    ++count_;
+    diags_.report(DiagId::UseDoubleEquals, span(at)).fix(span(at), "==");
+  }
+  size_t count() const { return count_; }
+
+ private:
+  FileId file_;
+  const Offsets& offsets_;
+  Diagnostics& diags_;
+  size_t count_ = 0;
+};
+
+class ErrorStrategy : public antlr4::DefaultErrorStrategy {
+ public:
+  explicit ErrorStrategy(Reporter& reporter) : reporter_(reporter) {}
+
+ protected:
+  std::string expected(antlr4::Parser* parser) {
+    antlr4::misc::IntervalSet set = parser->getExpectedTokens();
+    if (set.size() == 0 || set.size() > 6) return "";
+    std::string out;
+    for (size_t t : set.toList()) {
+      if (!out.empty()) out += ", ";
+      out += "`" + tokenDisplay(parser->getVocabulary(), t) + "`";
+    }
+    return "; expected " + out;
+  }
+  void report(antlr4::Parser* parser, Token* at) {
+    if (at && at->getType() == P::ASSIGN) {
+      reporter_.useDoubleEquals(at);
+      return;
+    }
+    reporter_.syntax(at, "unexpected `" + tokenText(at) + "`" + expected(parser));
+  }
+  void reportNoViableAlternative(antlr4::Parser* parser, const antlr4::NoViableAltException& e) override {
+    report(parser, e.getOffendingToken());
+  }
+  void reportInputMismatch(antlr4::Parser* parser, const antlr4::InputMismatchException& e) override {
+    report(parser, e.getOffendingToken());
+  }
+  void reportFailedPredicate(antlr4::Parser* parser, const antlr4::FailedPredicateException& e) override {
+    report(parser, e.getOffendingToken());
+  }
+  void reportUnwantedToken(antlr4::Parser* parser) override {
+    if (inErrorRecoveryMode(parser)) return;
+    beginErrorCondition(parser);
+    report(parser, parser->getCurrentToken());
+  }
+  void reportMissingToken(antlr4::Parser* parser) override {
+    if (inErrorRecoveryMode(parser)) return;
+    beginErrorCondition(parser);
+    Token* at = parser->getCurrentToken();
+    antlr4::misc::IntervalSet set = getExpectedTokens(parser);
+    std::string missing = set.size() == 1 ? tokenDisplay(parser->getVocabulary(), set.getMinElement()) : "?";
+    reporter_.syntax(at, "missing `" + missing + "` before `" + tokenText(at) + "`");
+  }
+
+ private:
+  Reporter& reporter_;
+};
+
+// Bounds the parser's recursion: real nesting (brackets, prefix operators, nested
+// rules) and chains of left-recursive operators are counted apart.
+class DepthGuard : public antlr4::tree::ParseTreeListener {
+ public:
+  DepthGuard(const Limits& limits, const Reporter& reporter) : limits_(limits), reporter_(reporter) {}
+  void enterEveryRule(antlr4::ParserRuleContext* ctx) override {
+    bool chain = false;
+    if (!ctx->children.empty())
+      if (auto* first = dynamic_cast<antlr4::ParserRuleContext*>(ctx->children[0]))
+        chain = first->getRuleIndex() == ctx->getRuleIndex();
+    kinds_.push_back(chain);
+    if (chain) {
+      if (++chain_ > limits_.maxChain) throw LimitExceeded{DiagId::ChainTooLong, reporter_.span(ctx->getStart()), limits_.maxChain};
+    } else if (++depth_ > limits_.maxNesting * 4 + 20) {
+      // About four rules are entered per level of nesting (expr, primary, ...).
+      throw LimitExceeded{DiagId::NestingTooDeep, reporter_.span(ctx->getStart()), limits_.maxNesting};
+    }
+  }
+  void exitEveryRule(antlr4::ParserRuleContext*) override {
+    if (kinds_.empty()) return;
+    (kinds_.back() ? chain_ : depth_)--;
+    kinds_.pop_back();
+  }
+  void visitTerminal(TerminalNode*) override {}
+  void visitErrorNode(antlr4::tree::ErrorNode*) override {}
+
+ private:
+  const Limits& limits_;
+  const Reporter& reporter_;
+  std::vector<bool> kinds_;
+  size_t depth_ = 0, chain_ = 0;
+};
+
+// ---------------------------------------------------------------------------- tree → AST
+
+std::string unquote(const std::string& raw) {
+  if (raw.rfind("“", 0) == 0) {
+    // “…” : no escapes
+    const size_t open = std::string("“").size(), close = std::string("”").size();
+    return raw.substr(open, raw.size() - open - close);
+  }
+  std::string out;
+  for (size_t i = 1; i + 1 < raw.size(); ++i) {
+    char c = raw[i];
+    if (c == '\\' && i + 2 < raw.size()) {
+      char n = raw[++i];
+      out += n == 'n' ? '\n' : n == 't' ? '\t' : n;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+class Builder {
+ public:
+  Builder(FileId file, const Offsets& offsets) : file_(file), offsets_(offsets) {}
+
+  Span span(antlr4::ParserRuleContext* ctx) const {
+    Token* a = ctx->getStart();
+    Token* b = ctx->getStop();
+    uint32_t begin = offsets_.byte(a->getStartIndex());
+    uint32_t end = b && b->getType() != Token::EOF && b->getStopIndex() + 1 >= a->getStartIndex()
+                       ? offsets_.byte(b->getStopIndex() + 1)
+                       : begin;
+    return Span{file_, begin, std::max(begin, end)};
+  }
+  Span span(TerminalNode* node) const { return span(node->getSymbol()); }
+  Span span(Token* t) const {
+    return Span{file_, offsets_.byte(t->getStartIndex()), offsets_.byte(t->getStopIndex() + 1)};
+  }
+  ast::Name name(TerminalNode* node) const { return ast::Name{node->getText(), span(node)}; }
+  ast::Name name(Token* t) const { return ast::Name{t->getText(), span(t)}; }
+
+  std::unique_ptr<ast::Scheme> scheme(P::SchemeContext* ctx) {
+    auto s = std::make_unique<ast::Scheme>();
+    s->file = file_;
+    s->span = span(ctx);
+    s->name = unquote(ctx->name->getText());
+    s->chineseKeywords = ctx->SCHEME()->getText() != "scheme";
+    if (ctx->version) s->version = unquote(ctx->version->getText());
+    if (ctx->base) {
+      s->extends = unquote(ctx->base->getText());
+      s->extendsSpan = span(ctx->base);
+    }
+    for (P::ItemContext* item : ctx->item()) {
+      ast::DeclPtr d = declaration(item->declaration());
+      if (!d) continue;
+      if (item->citation()) d->citation = citation(item->citation());
+      d->span = span(item);
+      s->decls.push_back(std::move(d));
+    }
+    return s;
+  }
+
+ private:
+  ast::Citation citation(P::CitationContext* ctx) {
+    return ast::Citation{unquote(ctx->STRING()->getText()), span(ctx)};
+  }
+
+  std::optional<std::string> reason(P::ReasonContext* ctx) {
+    if (!ctx) return std::nullopt;
+    return unquote(ctx->STRING()->getText());
+  }
+
+  ast::DeclPtr make(ast::DeclKind kind, antlr4::ParserRuleContext* ctx) {
+    return std::make_unique<ast::Decl>(kind, span(ctx));
+  }
+
+  std::vector<ast::Name> names(P::IdentListContext* ctx) {
+    std::vector<ast::Name> out;
+    for (TerminalNode* n : ctx->IDENT()) out.push_back(name(n));
+    return out;
+  }
+
+  ast::DeclPtr declaration(P::DeclarationContext* ctx) {
+    using K = ast::DeclKind;
+    if (auto* c = dynamic_cast<P::PeriodDeclContext*>(ctx)) {
+      auto d = make(K::Period, c);
+      d->name = name(c->IDENT());
+      return d;
+    }
+    if (auto* c = dynamic_cast<P::SubjectsDeclContext*>(ctx)) {
+      auto d = make(K::Subjects, c);
+      d->name = name(c->IDENT());
+      return d;
+    }
+    if (auto* c = dynamic_cast<P::PlacesDeclContext*>(ctx)) {
+      auto d = make(K::Places, c);
+      d->number = smallInt(c->INT());
+      d->textSpan = span(c->INT());
+      return d;
+    }
+    if (auto* c = dynamic_cast<P::RoundingDeclContext*>(ctx)) {
+      auto d = make(K::Rounding, c);
+      d->text = c->roundingMode()->getText();
+      d->textSpan = span(c->roundingMode());
+      return d;
+    }
+    if (auto* c = dynamic_cast<P::EnumDeclContext*>(ctx)) {
+      auto d = make(K::Enum, c);
+      d->name = name(c->IDENT());
+      d->enumBody = enumBody(c->enumBody());
+      return d;
+    }
+    if (auto* c = dynamic_cast<P::AttributeDeclContext*>(ctx)) {
+      auto d = make(K::Attribute, c);
+      d->name = name(c->IDENT());
+      d->type = typeExpr(c->typeExpr());
+      for (auto* o : c->valueOption()) d->valueOptions.push_back(valueOption(o));
+      return d;
+    }
+    if (auto* c = dynamic_cast<P::EventDeclContext*>(ctx)) {
+      auto d = make(K::Event, c);
+      d->names = names(c->identList());
+      for (auto* a : c->attrDecl()) d->attributes.push_back(attrDecl(a));
+      return d;
+    }
+    if (auto* c = dynamic_cast<P::ParamDeclContext*>(ctx)) {
+      auto d = make(K::Param, c);
+      d->adjustable = c->ADJUSTABLE() != nullptr;
+      d->name = name(c->IDENT());
+      d->type = typeExpr(c->typeExpr());
+      for (auto* o : c->valueOption()) d->valueOptions.push_back(valueOption(o));
+      return d;
+    }
+    if (auto* c = dynamic_cast<P::RelationDeclContext*>(ctx)) {
+      auto d = make(K::Relation, c);
+      d->name = name(c->IDENT(0));
+      d->secondName = name(c->IDENT(1));
+      if (auto* f = dynamic_cast<P::FilterRelationContext*>(c->relationBody())) {
+        d->relationKind = name(f->kind);
+        d->relationVar = name(f->var);
+        if (f->expr()) d->expr = expr(f->expr());
+      } else if (auto* e = dynamic_cast<P::ExprRelationContext*>(c->relationBody())) {
+        d->expr = expr(e->expr());
+      }
+      return d;
+    }
+    if (auto* c = dynamic_cast<P::LetDeclContext*>(ctx)) {
+      auto d = make(K::Let, c);
+      d->name = name(c->IDENT());
+      if (c->typeExpr()) d->type = typeExpr(c->typeExpr());
+      if (c->groupBy()) d->groupBy = groupBy(c->groupBy());
+      for (auto* o : c->figureOption()) d->figureOptions.push_back(figureOption(o));
+      d->expr = expr(c->expr());
+      return d;
+    }
+    if (auto* c = dynamic_cast<P::ScoreDeclContext*>(ctx)) {
+      auto d = make(K::Score, c);
+      d->name = name(c->IDENT());
+      if (c->groupBy()) d->groupBy = groupBy(c->groupBy());
+      for (auto* o : c->figureOption()) d->figureOptions.push_back(figureOption(o));
+      if (c->expr()) {
+        d->expr = expr(c->expr());
+      } else {
+        d->hasRuleBlock = true;
+        for (auto* r : c->scoreRule()) d->rules.push_back(rule(r));
+      }
+      return d;
+    }
+    if (auto* c = dynamic_cast<P::TierDeclContext*>(ctx)) {
+      auto d = make(K::Tier, c);
+      d->name = name(c->IDENT());
+      d->expr = expr(c->expr());
+      for (auto* a : c->tierArm())
+        d->arms.push_back(ast::TierArm{name(a->IDENT()), pattern(a->pattern()), span(a)});
+      return d;
+    }
+    if (auto* c = dynamic_cast<P::RankDeclContext*>(ctx)) {
+      auto d = make(K::Rank, c);
+      d->name = name(c->IDENT());
+      for (auto* k : c->orderKey()) d->orderKeys.push_back(orderKey(k));
+      if (c->expr()) d->per = expr(c->expr());
+      return d;
+    }
+    if (auto* c = dynamic_cast<P::CapDeclContext*>(ctx)) {
+      auto d = make(K::Cap, c);
+      d->name = name(c->IDENT(0));
+      d->secondName = name(c->IDENT(1));
+      d->when = expr(c->expr());
+      d->reason = reason(c->reason());
+      return d;
+    }
+    if (auto* c = dynamic_cast<P::VetoDeclContext*>(ctx)) {
+      auto d = make(K::Veto, c);
+      d->name = name(c->IDENT());
+      d->expr = expr(c->expr(0));
+      d->when = expr(c->expr(1));
+      d->reason = reason(c->reason());
+      return d;
+    }
+    if (auto* c = dynamic_cast<P::QuotaDeclContext*>(ctx)) {
+      auto d = make(K::Quota, c);
+      d->name = name(c->IDENT(0));
+      d->secondName = name(c->IDENT(1));
+      d->thirdName = name(c->IDENT(2));
+      d->expr = expr(c->expr(0));
+      d->per = expr(c->expr(1));
+      if (c->WHEN()) d->when = expr(c->expr(2));
+      for (auto* k : c->orderKey()) d->orderKeys.push_back(orderKey(k));
+      return d;
+    }
+    if (auto* c = dynamic_cast<P::ConditionsDeclContext*>(ctx)) {
+      auto d = make(K::Conditions, c);
+      d->name = name(c->IDENT(0));
+      if (c->REASONS()) d->secondName = name(c->IDENT(1));
+      for (auto* item : c->condItem()) {
+        ast::CondItem ci;
+        ci.labelQuoted = item->STRING() != nullptr;
+        ci.label = ci.labelQuoted ? unquote(item->STRING()->getText()) : item->IDENT()->getText();
+        ci.condition = expr(item->expr());
+        ci.span = span(item);
+        d->conditions.push_back(std::move(ci));
+      }
+      return d;
+    }
+    if (auto* c = dynamic_cast<P::ConstraintDeclContext*>(ctx)) {
+      auto d = make(K::Constraint, c);
+      size_t i = 0;
+      if (c->EACH() || c->PER()) d->per = expr(c->expr(i++));
+      if (c->WHEN()) d->when = expr(c->expr(i++));
+      d->expr = expr(c->expr(i));
+      d->reason = reason(c->reason());
+      return d;
+    }
+    if (auto* c = dynamic_cast<P::AlertDeclContext*>(ctx)) {
+      auto d = make(K::Alert, c);
+      d->text = unquote(c->STRING()->getText());
+      d->textSpan = span(c->STRING());
+      d->when = expr(c->expr());
+      return d;
+    }
+    if (auto* c = dynamic_cast<P::OutputDeclContext*>(ctx)) {
+      auto d = make(K::Output, c);
+      d->names = names(c->identList());
+      return d;
+    }
+    if (auto* c = dynamic_cast<P::TestDeclContext*>(ctx)) {
+      auto d = make(K::Test, c);
+      d->text = unquote(c->STRING()->getText());
+      d->textSpan = span(c->STRING());
+      for (auto* t : c->testItem()) d->testItems.push_back(testItem(t));
+      return d;
+    }
+    if (auto* c = dynamic_cast<P::SetDeclContext*>(ctx)) {
+      auto d = make(K::Set, c);
+      d->name = name(c->IDENT());
+      d->expr = expr(c->expr());
+      return d;
+    }
+    return nullptr;
+  }
+
+  int smallInt(TerminalNode* node) {
+    const std::string t = node->getText();
+    if (t.size() > 6) return 1000000;
+    return std::stoi(t);
+  }
+
+  ast::EnumBody enumBody(P::EnumBodyContext* ctx) {
+    ast::EnumBody body;
+    body.span = span(ctx);
+    for (TerminalNode* n : ctx->IDENT()) body.values.push_back(name(n));
+    auto seps = ctx->enumSep();
+    for (size_t i = 0; i < seps.size(); ++i) {
+      ast::EnumOrder o = seps[i]->LT() ? ast::EnumOrder::Ascending
+                         : seps[i]->GT() ? ast::EnumOrder::Descending
+                                         : ast::EnumOrder::None;
+      if (i == 0) body.order = o;
+      else if (body.order != o) body.order = ast::EnumOrder::Mixed;
+    }
+    return body;
+  }
+
+  ast::TypeExpr typeExpr(P::TypeExprContext* ctx) {
+    ast::TypeExpr t;
+    t.span = span(ctx);
+    if (auto* n = dynamic_cast<P::NamedTypeContext*>(ctx)) t.named = name(n->IDENT());
+    if (auto* e = dynamic_cast<P::InlineEnumTypeContext*>(ctx)) t.inlineEnum = enumBody(e->enumBody());
+    return t;
+  }
+
+  ast::ExprPtr signedLiteral(P::SignedLiteralContext* ctx) {
+    ast::ExprPtr value = literal(ctx->literal());
+    if (!ctx->MINUS()) return value;
+    auto neg = std::make_unique<ast::Expr>(ast::ExprKind::Unary, span(ctx));
+    neg->unaryOp = '-';
+    neg->lhs = std::move(value);
+    return neg;
+  }
+
+  ast::ValueOption valueOption(P::ValueOptionContext* ctx) {
+    ast::ValueOption o{ast::ValueOptionKind::Optional};
+    o.span = span(ctx);
+    if (auto* d = dynamic_cast<P::DefaultOptionContext*>(ctx)) {
+      o.kind = ast::ValueOptionKind::Default;
+      if (d->signedLiteral()) {
+        o.value = signedLiteral(d->signedLiteral());
+      } else {
+        o.value = std::make_unique<ast::Expr>(ast::ExprKind::Name, span(d->IDENT()));
+        o.value->text = d->IDENT()->getText();
+      }
+    } else if (auto* c = dynamic_cast<P::CompareOptionContext*>(ctx)) {
+      o.kind = ast::ValueOptionKind::Compare;
+      compareOp(c->compareOp(), o.op, o.spelling);
+      o.value = signedLiteral(c->signedLiteral());
+    } else if (auto* r = dynamic_cast<P::RangeOptionContext*>(ctx)) {
+      o.kind = ast::ValueOptionKind::Range;
+      o.value = signedLiteral(r->lo);
+      o.high = signedLiteral(r->hi);
+    }
+    return o;
+  }
+
+  ast::AttrDecl attrDecl(P::AttrDeclContext* ctx) {
+    ast::AttrDecl a{name(ctx->IDENT()), typeExpr(ctx->typeExpr()), {}, span(ctx)};
+    for (auto* o : ctx->valueOption()) a.options.push_back(valueOption(o));
+    return a;
+  }
+
+  ast::GroupBy groupBy(P::GroupByContext* ctx) {
+    return ast::GroupBy{name(ctx->IDENT(0)), name(ctx->IDENT(1)), span(ctx)};
+  }
+
+  ast::FigureOption figureOption(P::FigureOptionContext* ctx) {
+    using K = ast::FigureOptionKind;
+    ast::FigureOption o{K::Base, nullptr, 0, span(ctx)};
+    if (auto* c = dynamic_cast<P::BaseOptionContext*>(ctx)) o.value = expr(c->expr());
+    else if (auto* c = dynamic_cast<P::FloorOptionContext*>(ctx)) o.kind = K::Floor, o.value = expr(c->expr());
+    else if (dynamic_cast<P::DepleteOptionContext*>(ctx)) o.kind = K::Deplete;
+    else if (auto* c = dynamic_cast<P::CapOptionContext*>(ctx)) o.kind = K::Cap, o.value = expr(c->expr());
+    else if (auto* c = dynamic_cast<P::MaxOptionContext*>(ctx)) o.kind = K::Max, o.value = expr(c->expr());
+    else if (auto* c = dynamic_cast<P::MinOptionContext*>(ctx)) o.kind = K::Min, o.value = expr(c->expr());
+    else if (auto* c = dynamic_cast<P::PlacesOptionContext*>(ctx)) o.kind = K::Places, o.places = smallInt(c->INT());
+    return o;
+  }
+
+  ast::Rule rule(P::ScoreRuleContext* ctx) {
+    ast::Rule r;
+    r.span = span(ctx);
+    if (ctx->citation()) r.citation = citation(ctx->citation());
+    if (auto* h = dynamic_cast<P::EachRuleContext*>(ctx->ruleHead())) {
+      r.kind = ast::RuleKind::Each;
+      r.source = name(h->IDENT());
+      if (h->expr()) r.condition = expr(h->expr());
+    } else if (auto* h = dynamic_cast<P::EachMonthRuleContext*>(ctx->ruleHead())) {
+      r.kind = ast::RuleKind::EachMonth;
+      r.source = ast::Name{"月", span(h->EACH_MONTH())};
+      if (h->expr()) r.condition = expr(h->expr());
+    } else if (auto* h = dynamic_cast<P::WhenRuleContext*>(ctx->ruleHead())) {
+      r.kind = ast::RuleKind::When;
+      r.condition = expr(h->expr());
+    }
+    for (auto* e : ctx->effect()) r.effects.push_back(effect(e));
+    return r;
+  }
+
+  ast::Effect effect(P::EffectContext* ctx) {
+    ast::Effect e{ast::EffectKind::Deduct, nullptr, std::nullopt, false, span(ctx)};
+    if (auto* c = dynamic_cast<P::DeductEffectContext*>(ctx)) {
+      e.amount = expr(c->expr());
+      if (c->target) e.target = name(c->target);
+    } else if (auto* c = dynamic_cast<P::DeductFromEffectContext*>(ctx)) {
+      e.amount = expr(c->expr());
+      e.target = name(c->target);
+      e.targetFirst = true;
+    } else if (auto* c = dynamic_cast<P::AddEffectContext*>(ctx)) {
+      e.kind = ast::EffectKind::Add;
+      e.amount = expr(c->expr());
+      if (c->target) e.target = name(c->target);
+    } else if (auto* c = dynamic_cast<P::AddToEffectContext*>(ctx)) {
+      e.kind = ast::EffectKind::Add;
+      e.amount = expr(c->expr());
+      e.target = name(c->target);
+      e.targetFirst = true;
+    }
+    return e;
+  }
+
+  ast::Pattern pattern(P::PatternContext* ctx) {
+    ast::Pattern p;
+    p.span = span(ctx);
+    if (dynamic_cast<P::OtherwisePatternContext*>(ctx)) {
+      p.otherwise = true;
+      return p;
+    }
+    auto* bp = dynamic_cast<P::BoundsPatternContext*>(ctx);
+    for (auto* b : bp->bound()) p.bounds.push_back(bound(b));
+    return p;
+  }
+
+  ast::Bound bound(P::BoundContext* ctx) {
+    ast::Bound b;
+    b.span = span(ctx);
+    if (auto* c = dynamic_cast<P::CompareBoundContext*>(ctx)) {
+      b.kind = ast::BoundKind::Compare;
+      compareOp(c->compareOp(), b.op, b.spelling);
+      b.value = expr(c->expr());
+    } else if (auto* c = dynamic_cast<P::AboveBoundContext*>(ctx)) {
+      b.kind = ast::BoundKind::Above;
+      b.value = expr(c->expr());
+    } else if (auto* c = dynamic_cast<P::BelowBoundContext*>(ctx)) {
+      b.kind = ast::BoundKind::Below;
+      b.belowIsWithin = c->BELOW()->getText() == "以内";
+      b.value = expr(c->expr());
+    } else if (auto* c = dynamic_cast<P::RangeBoundContext*>(ctx)) {
+      b.kind = ast::BoundKind::Range;
+      b.value = expr(c->expr(0));
+      b.high = expr(c->expr(1));
+    } else if (auto* c = dynamic_cast<P::ValueBoundContext*>(ctx)) {
+      b.value = expr(c->expr());
+    }
+    return b;
+  }
+
+  ast::OrderKey orderKey(P::OrderKeyContext* ctx) {
+    ast::OrderKey k;
+    k.key = expr(ctx->expr());
+    k.descending = ctx->DESC() != nullptr;
+    k.explicitDirection = ctx->DESC() || ctx->ASC();
+    k.span = span(ctx);
+    return k;
+  }
+
+  ast::TestSubject testSubject(P::TestSubjectContext* ctx) {
+    ast::TestSubject s;
+    s.span = span(ctx);
+    s.id = subjectId(ctx->subjectId());
+    for (auto* f : ctx->testField()) s.fields.push_back(ast::TestField{name(f->IDENT()), expr(f->expr())});
+    return s;
+  }
+
+  ast::Name subjectId(P::SubjectIdContext* ctx) {
+    if (ctx->STRING()) return ast::Name{unquote(ctx->STRING()->getText()), span(ctx)};
+    return ast::Name{ctx->getText(), span(ctx)};
+  }
+
+  ast::TestItem testItem(P::TestItemContext* ctx) {
+    using K = ast::TestItemKind;
+    ast::TestItem t{K::Expect};
+    t.span = span(ctx);
+    if (auto* c = dynamic_cast<P::TestSubjectsContext*>(ctx)) {
+      t.kind = K::Subjects;
+      t.name = name(c->kind);
+      for (auto* s : c->testSubject()) t.subjects.push_back(testSubject(s));
+    } else if (auto* c = dynamic_cast<P::TestEventsContext*>(ctx)) {
+      t.kind = K::Events;
+      for (auto* e : c->testEvent()) {
+        ast::TestEvent ev;
+        ev.span = span(e);
+        ev.date = e->DATE()->getText();
+        ev.kind = name(e->kind);
+        ev.subject = subjectId(e->subjectId());
+        for (auto* f : e->testField()) ev.fields.push_back(ast::TestField{name(f->IDENT()), expr(f->expr())});
+        if (e->INT()) ev.times = smallInt(e->INT());
+        t.events.push_back(std::move(ev));
+      }
+    } else if (auto* c = dynamic_cast<P::TestHistoryContext*>(ctx)) {
+      t.kind = K::History;
+      for (auto* s : c->testSubject()) t.subjects.push_back(testSubject(s));
+    } else if (auto* c = dynamic_cast<P::TestParamContext*>(ctx)) {
+      t.kind = K::Param;
+      t.name = name(c->IDENT());
+      t.value = expr(c->expr());
+    } else if (auto* c = dynamic_cast<P::TestExpectContext*>(ctx)) {
+      t.kind = K::Expect;
+      t.value = expr(c->expr());
+    } else if (auto* c = dynamic_cast<P::TestExpectErrorContext*>(ctx)) {
+      t.kind = K::ExpectError;
+      if (c->STRING()) t.message = unquote(c->STRING()->getText());
+    }
+    return t;
+  }
+
+  void compareOp(P::CompareOpContext* ctx, ast::CompareOp& op, ast::CompareSpelling& spelling) {
+    using O = ast::CompareOp;
+    using S = ast::CompareSpelling;
+    spelling = S::Symbol;
+    if (ctx->EQ()) op = O::Eq, spelling = ctx->getText() == "==" ? S::Symbol : S::Word;
+    else if (ctx->NE()) op = O::Ne, spelling = ctx->getText() == "不等于" ? S::Word : S::Symbol;
+    else if (ctx->LT()) op = O::Lt;
+    else if (ctx->LE()) op = O::Le;
+    else if (ctx->GT()) op = O::Gt;
+    else if (ctx->GE()) op = O::Ge;
+    else if (ctx->OVER()) op = O::Gt, spelling = S::Over;
+    else if (ctx->NOT_OVER()) op = O::Le, spelling = S::NotOver;
+    else if (ctx->UNDER()) op = O::Lt, spelling = S::Under;
+    else if (ctx->NOT_UNDER()) op = O::Ge, spelling = S::NotUnder;
+    else if (ctx->REACH()) op = O::Ge, spelling = S::Reach;
+  }
+
+  ast::ExprPtr node(ast::ExprKind kind, antlr4::ParserRuleContext* ctx) {
+    return std::make_unique<ast::Expr>(kind, span(ctx));
+  }
+
+  ast::ExprPtr literal(P::LiteralContext* ctx) {
+    using K = ast::ExprKind;
+    if (auto* c = dynamic_cast<P::NumberLiteralContext*>(ctx)) {
+      auto e = node(K::Number, c);
+      e->text = c->getText();
+      return e;
+    }
+    if (auto* c = dynamic_cast<P::IntLiteralContext*>(ctx)) {
+      auto e = node(K::Number, c);
+      e->text = c->getText();
+      return e;
+    }
+    if (auto* c = dynamic_cast<P::PercentLiteralContext*>(ctx)) {
+      auto e = node(K::Percent, c);
+      e->text = c->NUMBER() ? c->NUMBER()->getText() : c->INT()->getText();
+      return e;
+    }
+    if (auto* c = dynamic_cast<P::MoneyLiteralContext*>(ctx)) {
+      auto e = node(K::Money, c);
+      e->text = c->NUMBER() ? c->NUMBER()->getText() : c->INT()->getText();
+      return e;
+    }
+    if (auto* c = dynamic_cast<P::StringLiteralContext*>(ctx)) {
+      auto e = node(K::String, c);
+      e->text = unquote(c->getText());
+      return e;
+    }
+    if (auto* c = dynamic_cast<P::TrueLiteralContext*>(ctx)) {
+      auto e = node(K::Bool, c);
+      e->boolValue = true;
+      e->text = c->getText();
+      return e;
+    }
+    if (auto* c = dynamic_cast<P::FalseLiteralContext*>(ctx)) {
+      auto e = node(K::Bool, c);
+      e->text = c->getText();
+      return e;
+    }
+    auto* c = dynamic_cast<P::DateLiteralContext*>(ctx);
+    auto e = node(K::Date, c);
+    e->text = c->getText();
+    return e;
+  }
+
+  ast::ExprPtr binary(ast::ExprKind kind, P::ExprContext* ctx, P::ExprContext* a, P::ExprContext* b) {
+    auto e = node(kind, ctx);
+    e->lhs = expr(a);
+    e->rhs = expr(b);
+    return e;
+  }
+
+  ast::ExprPtr expr(P::ExprContext* ctx) {
+    using K = ast::ExprKind;
+    if (auto* c = dynamic_cast<P::PrimaryExprContext*>(ctx)) return primary(c->primary());
+    if (auto* c = dynamic_cast<P::MemberExprContext*>(ctx)) {
+      auto e = node(K::Member, c);
+      e->lhs = expr(c->expr());
+      e->text = c->IDENT()->getText();
+      e->nameSpan = span(c->IDENT());
+      return e;
+    }
+    if (auto* c = dynamic_cast<P::UnaryExprContext*>(ctx)) {
+      auto e = node(K::Unary, c);
+      e->unaryOp = c->op->getType() == P::MINUS ? '-' : '+';
+      e->lhs = expr(c->expr());
+      return e;
+    }
+    if (auto* c = dynamic_cast<P::MulExprContext*>(ctx)) {
+      auto e = binary(K::Binary, c, c->expr(0), c->expr(1));
+      e->binaryOp = c->op->getType() == P::TIMES ? ast::BinaryOp::Mul : ast::BinaryOp::Div;
+      return e;
+    }
+    if (auto* c = dynamic_cast<P::AddExprContext*>(ctx)) {
+      auto e = binary(K::Binary, c, c->expr(0), c->expr(1));
+      e->binaryOp = c->op->getType() == P::PLUS ? ast::BinaryOp::Add : ast::BinaryOp::Sub;
+      return e;
+    }
+    if (auto* c = dynamic_cast<P::DefaultExprContext*>(ctx)) return binary(K::Default, c, c->expr(0), c->expr(1));
+    if (auto* c = dynamic_cast<P::CompareExprContext*>(ctx)) {
+      auto e = binary(K::Compare, c, c->expr(0), c->expr(1));
+      compareOp(c->compareOp(), e->compareOp, e->spelling);
+      return e;
+    }
+    if (auto* c = dynamic_cast<P::InExprContext*>(ctx)) {
+      auto e = node(K::In, c);
+      auto all = c->expr();
+      e->lhs = expr(all[0]);
+      for (size_t i = 1; i < all.size(); ++i) e->items.push_back(expr(all[i]));
+      e->negated = c->NOT() != nullptr;
+      return e;
+    }
+    if (auto* c = dynamic_cast<P::NotExprContext*>(ctx)) {
+      auto e = node(K::Not, c);
+      e->lhs = expr(c->expr());
+      return e;
+    }
+    if (auto* c = dynamic_cast<P::AndExprContext*>(ctx)) return binary(K::And, c, c->expr(0), c->expr(1));
+    auto* c = dynamic_cast<P::OrExprContext*>(ctx);
+    return binary(K::Or, c, c->expr(0), c->expr(1));
+  }
+
+  ast::ExprPtr primary(P::PrimaryContext* ctx) {
+    using K = ast::ExprKind;
+    if (auto* c = dynamic_cast<P::LiteralPrimaryContext*>(ctx)) return literal(c->literal());
+    if (auto* c = dynamic_cast<P::NamePrimaryContext*>(ctx)) {
+      auto e = node(K::Name, c);
+      e->text = c->IDENT()->getText();
+      return e;
+    }
+    if (auto* c = dynamic_cast<P::CallPrimaryContext*>(ctx)) {
+      auto e = node(K::Call, c);
+      e->text = c->callee()->getText();
+      e->nameSpan = span(c->callee());
+      for (auto* a : c->callArg()) {
+        ast::CallArg arg;
+        arg.span = span(a);
+        auto exprs = a->expr();
+        size_t i = 0;
+        arg.value = expr(exprs[i++]);
+        if (a->COLON()) arg.mapped = expr(exprs[i++]);
+        if (a->WEIGHTED_BY()) arg.weight = expr(exprs[i++]);
+        if (a->WHERE()) arg.filter = expr(exprs[i++]);
+        e->args.push_back(std::move(arg));
+      }
+      return e;
+    }
+    if (auto* c = dynamic_cast<P::ParenPrimaryContext*>(ctx)) {
+      ast::ExprPtr inner = expr(c->expr());
+      inner->span = span(c);  // the parentheses belong to the span
+      return inner;
+    }
+    if (auto* c = dynamic_cast<P::IfPrimaryContext*>(ctx)) {
+      auto e = node(K::If, c);
+      e->cond = expr(c->expr(0));
+      e->lhs = expr(c->expr(1));
+      e->rhs = expr(c->expr(2));
+      return e;
+    }
+    auto* c = dynamic_cast<P::CasePrimaryContext*>(ctx);
+    auto e = node(K::Case, c);
+    e->cond = expr(c->expr());
+    for (auto* arm : c->caseArm()) e->arms.push_back(ast::CaseArm{pattern(arm->pattern()), expr(arm->expr())});
+    return e;
+  }
+
+  FileId file_;
+  const Offsets& offsets_;
+};
+
+// ---------------------------------------------------------------------------- the parse
+
+// Runs fn on a thread with a large stack; one parse at a time in the whole process.
+void runOnParserThread(const std::function<void()>& fn) {
+  static std::mutex parserMutex;
+  std::lock_guard<std::mutex> lock(parserMutex);
+  struct Job {
+    const std::function<void()>* fn;
+    std::exception_ptr error;
+  } job{&fn, nullptr};
+  pthread_attr_t attr;
+  pthread_attr_init(&attr);
+  pthread_attr_setstacksize(&attr, 512u << 20);
+  pthread_t thread;
+  auto entry = [](void* p) -> void* {
+    auto* j = static_cast<Job*>(p);
+    try {
+      (*j->fn)();
+    } catch (...) {
+      j->error = std::current_exception();
+    }
+    return nullptr;
+  };
+  if (pthread_create(&thread, &attr, entry, &job) != 0) {
+    pthread_attr_destroy(&attr);
+    fn();  // no thread available: parse here
+    return;
+  }
+  pthread_attr_destroy(&attr);
+  pthread_join(thread, nullptr);
+  if (job.error) std::rethrow_exception(job.error);
+}
+
+bool precheck(const SourceFile& src, FileId file, Diagnostics& diags, const Limits& limits) {
+  const std::string& text = src.text();
+  if (text.size() > limits.maxFileBytes) {
+    diags.report(DiagId::FileTooLarge, Span{file, 0, 0}, text.size(), limits.maxFileBytes);
+    return false;
+  }
+  if (auto bad = utf8::findInvalid(text)) {
+    uint32_t at = static_cast<uint32_t>(*bad);
+    diags.report(DiagId::InvalidUtf8, Span{file, at, at + 1}, *bad);
+    return false;
+  }
+  for (uint32_t line = 1; line <= src.lineCount(); ++line) {
+    std::string_view t = src.lineText(line);
+    if (t.size() > limits.maxLineBytes) {
+      uint32_t start = src.lineStart(line);
+      diags.report(DiagId::LineTooLong, Span{file, start, start + 1}, t.size(), limits.maxLineBytes);
+      return false;
+    }
+  }
+  return true;
+}
+
+// Token-level checks before the parser runs: unknown characters, unterminated strings,
+// over-long names and bracket nesting (so that the parser never sees input that would
+// make it recurse without bound).
+bool scanTokens(antlr4::CommonTokenStream& tokens, const Reporter& reporter, Diagnostics& diags,
+                const Limits& limits) {
+  bool ok = true;
+  size_t depth = 0;
+  for (Token* t : tokens.getTokens()) {
+    switch (t->getType()) {
+      case P::UNKNOWN_CHAR:
+        diags.report(DiagId::UnexpectedChar, reporter.span(t), t->getText());
+        ok = false;
+        break;
+      case P::UNTERMINATED_STRING:
+        diags.report(DiagId::UnterminatedString, reporter.span(t));
+        ok = false;
+        break;
+      case P::IDENT: {
+        size_t chars = utf8::countCodePoints(t->getText());
+        if (chars > limits.maxNameChars) {
+          diags.report(DiagId::NameTooLong, reporter.span(t), chars, limits.maxNameChars);
+          ok = false;
+        }
+        break;
+      }
+      case P::LPAREN:
+      case P::LBRACE:
+      case P::LBRACK:
+        if (++depth > limits.maxNesting) {
+          diags.report(DiagId::NestingTooDeep, reporter.span(t), limits.maxNesting);
+          return false;
+        }
+        break;
+      case P::RPAREN:
+      case P::RBRACE:
+      case P::RBRACK:
+        if (depth) --depth;
+        break;
+      default:
+        break;
+    }
+    if (diags.errorCount() > 50) return false;
+  }
+  return ok;
+}
+
+}  // namespace
+
+std::unique_ptr<ast::Scheme> parse(const SourceManager& sources, FileId file, Diagnostics& diags,
+                                   const Limits& limits) {
+  const SourceFile& src = sources.file(file);
+  if (!precheck(src, file, diags, limits)) return nullptr;
+
+  std::unique_ptr<ast::Scheme> result;
+  runOnParserThread([&] {
+    Offsets offsets(src.text());
+    Reporter reporter(file, offsets, diags);
+    antlr4::ANTLRInputStream input(src.text());
+    kaoping_antlr::KaopingLexer lexer(&input);
+    lexer.removeErrorListeners();
+    antlr4::CommonTokenStream tokens(&lexer);
+    tokens.fill();
+    if (!scanTokens(tokens, reporter, diags, limits)) return;
+
+    P parser(&tokens);
+    parser.removeErrorListeners();
+    auto strategy = std::make_shared<ErrorStrategy>(reporter);
+    parser.setErrorHandler(strategy);
+    DepthGuard guard(limits, reporter);
+    parser.addParseListener(&guard);
+    P::FileContext* tree = nullptr;
+    try {
+      tree = parser.file();
+    } catch (const LimitExceeded& e) {
+      diags.report(e.id, e.span, e.limit);
+      return;
+    }
+    if (reporter.count() > 0 || parser.getNumberOfSyntaxErrors() > 0) return;
+
+    Builder builder(file, offsets);
+    result = builder.scheme(tree->scheme());
+    for (Token* t : tokens.getTokens()) {
+      if (t->getChannel() != Token::HIDDEN_CHANNEL) continue;
+      result->comments.push_back(ast::Comment{t->getText(), reporter.span(t)});
+    }
+    if (result->decls.size() > limits.maxDeclarations) {
+      diags.report(DiagId::TooManyItems, result->decls[limits.maxDeclarations]->span, limits.maxDeclarations,
+                   "declarations");
+      result.reset();
+    }
+  });
+  return result;
+}
+
+std::unique_ptr<ast::Scheme> parseFile(SourceManager& sources, const std::string& path, Diagnostics& diags,
+                                       const Limits& limits) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    diags.reportData(DiagId::CannotRead, DataLocation{path, 0, ""}, path, std::strerror(errno));
+    return nullptr;
+  }
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  FileId id = sources.add(path, buffer.str());
+  return parse(sources, id, diags, limits);
+}
+
+}  // namespace kaoping::syntax
