@@ -314,10 +314,11 @@ struct Figure {
     Span span;
   };
   std::vector<Condition> conditions;
-  uint32_t partner = 0;  // CondFlag ↔ CondReasons
+  uint32_t partner = UINT32_MAX;  // CondFlag ↔ CondReasons (none: UINT32_MAX)
 
   std::vector<Adjustment> adjustments;  // applied in order after the figure's own value
 
+  bool declaredAsScore = false;  // `score`: printed with `places` even when whole
   int places = 2;         // printed decimal places
   bool output = false;
   bool usedByPrevious = false;

@@ -459,6 +459,7 @@ void Checker::collectFigures() {
     f.span = d.name.span;
     f.citation = d.citation ? d.citation->text : "";
     f.places = ir_->places;
+    f.declaredAsScore = d.kind == K::Score;
     switch (d.kind) {
       case K::Let: f.kind = d.groupBy ? ir::FigureKind::Grouped : ir::FigureKind::Formula; break;
       case K::Score:

@@ -1,0 +1,178 @@
+// kaoping: the command line.
+//
+//   kaoping check FILE.kp...                    validate schemes before issuance
+//   kaoping run FILE.kp --data DIR... --out OUT run a scheme on data
+//
+// Exit status: 0 success; 1 errors in rules or data (nothing written); 2 wrong usage;
+// 3 a run whose alerts fired (results written).
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "compiler/driver/compile.h"
+#include "compiler/support/diagnostics.h"
+#include "runtime/eval/engine.h"
+#include "runtime/output/results.h"
+
+#ifndef KAOPING_VERSION
+#define KAOPING_VERSION "0.0.0"
+#endif
+
+namespace fs = std::filesystem;
+using namespace kaoping;
+
+namespace {
+
+constexpr int kExitOk = 0, kExitErrors = 1, kExitUsage = 2, kExitAlert = 3;
+
+struct Common {
+  std::string lang;
+  std::string format = "text";
+  std::string dump;
+};
+
+Lang chooseLang(const std::string& flag) {
+  if (flag == "zh") return Lang::Zh;
+  if (flag == "en") return Lang::En;
+  return langFromEnvironment();
+}
+
+DiagFormat chooseFormat(const std::string& flag) {
+  if (flag == "json") return DiagFormat::Json;
+  if (flag == "gnu") return DiagFormat::Gnu;
+  return DiagFormat::Human;
+}
+
+void printDiagnostics(const SourceManager& sources, const Diagnostics& diags, const Common& c) {
+  if (diags.all().empty() && c.format != "json") return;
+  DiagnosticRenderer renderer(sources, chooseLang(c.lang));
+  std::cerr << renderer.render(diags, chooseFormat(c.format));
+}
+
+// Prints the stage asked for with --dump; returns false if that stage was not reached.
+bool dump(const driver::Compiled& compiled, const std::string& what) {
+  if (what == "ast" && compiled.ast) std::cout << ast::print(*compiled.ast);
+  else if (what == "ir" && compiled.ir) std::cout << ir::print(*compiled.ir);
+  else if (what == "plan" && compiled.plan) std::cout << plan::print(*compiled.plan);
+  else return false;
+  return true;
+}
+
+int check(const std::vector<std::string>& files, const Common& c) {
+  SourceManager sources;
+  Diagnostics diags;
+  std::vector<std::string> paths;
+  for (const std::string& f : files) {
+    std::error_code ec;
+    if (fs::is_directory(f, ec)) {
+      std::vector<std::string> found;
+      for (const auto& entry : fs::recursive_directory_iterator(f, ec))
+        if (entry.is_regular_file() && entry.path().extension() == ".kp") found.push_back(entry.path().string());
+      std::sort(found.begin(), found.end());
+      paths.insert(paths.end(), found.begin(), found.end());
+    } else {
+      paths.push_back(f);
+    }
+  }
+  for (const std::string& path : paths) {
+    driver::Compiled compiled = driver::compileFile(sources, path, diags);
+    if (!c.dump.empty()) dump(compiled, c.dump);
+  }
+  printDiagnostics(sources, diags, c);
+  Lang lang = chooseLang(c.lang);
+  if (c.format == "text") {
+    DiagnosticRenderer renderer(sources, lang);
+    std::cerr << (lang == Lang::Zh ? "已检查 " : "checked ") << paths.size()
+              << (lang == Lang::Zh ? " 个文件：" : paths.size() == 1 ? " file: " : " files: ") << renderer.summary(diags) << "\n";
+  }
+  return diags.hasErrors() ? kExitErrors : kExitOk;
+}
+
+int run(const std::string& rules, const eval::Inputs& inputs, const std::string& outDir, bool quiet, const Common& c) {
+  SourceManager sources;
+  Diagnostics diags;
+  driver::Compiled compiled = driver::compileFile(sources, rules, diags);
+  if (!c.dump.empty()) dump(compiled, c.dump);
+  if (!compiled.ok()) {
+    printDiagnostics(sources, diags, c);
+    return kExitErrors;
+  }
+  std::unique_ptr<eval::Results> results = eval::run(*compiled.plan, inputs, diags);
+  Lang lang = chooseLang(c.lang);
+  if (!results) {
+    printDiagnostics(sources, diags, c);
+    std::cerr << (lang == Lang::Zh ? "因上述错误，未写入任何结果\n" : "nothing was written because of the errors above\n");
+    return kExitErrors;
+  }
+  std::error_code ec;
+  fs::create_directories(outDir, ec);
+  std::string error;
+  if (ec || !output::writeAtomically(outDir + "/results.csv", output::resultsCsv(*results), error) ||
+      !output::writeAtomically(outDir + "/results.json", output::resultsJson(*results, &sources), error)) {
+    std::cerr << "kaoping: " << (ec ? outDir + ": " + ec.message() : error) << "\n";
+    return kExitErrors;
+  }
+  printDiagnostics(sources, diags, c);
+  if (!quiet) std::cout << output::summary(*results, outDir, lang);
+  return results->alerts.empty() ? kExitOk : kExitAlert;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"kaoping (考评): a rule language, checker and engine for appraisal schemes", "kaoping"};
+  app.set_version_flag("--version", std::string("kaoping ") + KAOPING_VERSION);
+  app.require_subcommand(1);
+  Common common;
+  auto addCommon = [&](CLI::App* sub) {
+    sub->add_option("--lang", common.lang, "Language of messages: zh or en (default: from LANG)")->check(CLI::IsMember({"zh", "en"}));
+    sub->add_option("--dump", common.dump, "Print a stage of the compiler: ast, ir or plan")
+        ->check(CLI::IsMember({"ast", "ir", "plan"}));
+  };
+
+  CLI::App* checkCmd = app.add_subcommand("check", "Check rule files for syntax, name and type errors");
+  std::vector<std::string> checkFiles;
+  checkCmd->add_option("files", checkFiles, "Rule files (.kp) or directories")->required();
+  checkCmd->add_option("--format", common.format, "Diagnostics as text, gnu (one line each) or json")
+      ->check(CLI::IsMember({"text", "gnu", "json"}));
+  addCommon(checkCmd);
+
+  CLI::App* runCmd = app.add_subcommand("run", "Run a scheme on the data of one or more directories");
+  std::string rules, outDir, history;
+  std::vector<std::string> dataDirs, params;
+  bool quiet = false, ledger = false;
+  runCmd->add_option("rules", rules, "The scheme (.kp)")->required();
+  runCmd->add_option("--data", dataDirs, "A directory with roster.csv or units.csv and event files (repeatable)")
+      ->required()
+      ->check(CLI::ExistingDirectory);
+  runCmd->add_option("--out", outDir, "Directory for results.csv and results.json")->required();
+  runCmd->add_option("--history", history, "results.csv of the previous period")->check(CLI::ExistingFile);
+  runCmd->add_option("--param", params, "A parameter of the scheme: NAME=VALUE (repeatable)");
+  runCmd->add_flag("--quiet", quiet, "Do not print the summary");
+  runCmd->add_flag("--ledger", ledger, "Put every figure's ledger of rule applications in results.json");
+  runCmd->add_option("--format", common.format, "Diagnostics as text, gnu or json")->check(CLI::IsMember({"text", "gnu", "json"}));
+  addCommon(runCmd);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return e.get_exit_code() == 0 ? code : kExitUsage;
+  }
+  if (checkCmd->parsed()) return check(checkFiles, common);
+  eval::Inputs inputs;
+  inputs.dataDirs = dataDirs;
+  if (!history.empty()) inputs.history = history;
+  inputs.traceLedger = ledger;
+  for (const std::string& p : params) {
+    size_t eq = p.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      std::cerr << "kaoping: --param " << p << ": expected NAME=VALUE\n";
+      return kExitUsage;
+    }
+    inputs.params.emplace_back(p.substr(0, eq), p.substr(eq + 1));
+  }
+  return run(rules, inputs, outDir, quiet, common);
+}

@@ -1,0 +1,31 @@
+#include "compiler/driver/compile.h"
+
+#include "compiler/sema/analyze.h"
+#include "compiler/syntax/parse.h"
+
+namespace kaoping::driver {
+
+namespace {
+
+Compiled finish(std::unique_ptr<ast::Scheme> tree, const SourceManager& sources, Diagnostics& diags, Stage upTo) {
+  Compiled c;
+  c.ast = std::move(tree);
+  if (!c.ast || upTo == Stage::Syntax) return c;
+  c.ir = sema::analyze(*c.ast, sources, diags);
+  if (!c.ir || upTo == Stage::Ir) return c;
+  c.plan = plan::build(*c.ir);
+  return c;
+}
+
+}  // namespace
+
+Compiled compileFile(SourceManager& sources, const std::string& path, Diagnostics& diags, Stage upTo) {
+  return finish(syntax::parseFile(sources, path, diags), sources, diags, upTo);
+}
+
+Compiled compileText(SourceManager& sources, const std::string& name, std::string text, Diagnostics& diags, Stage upTo) {
+  FileId id = sources.add(name, std::move(text));
+  return finish(syntax::parse(sources, id, diags), sources, diags, upTo);
+}
+
+}  // namespace kaoping::driver

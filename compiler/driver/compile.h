@@ -1,0 +1,29 @@
+// The compiler's passes in order, for the command line and the tests:
+//   parse (syntax) → analyze (sema, typed IR) → build (plan)
+// Each stage runs only when the previous one succeeded.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "compiler/ir/ir.h"
+#include "compiler/plan/plan.h"
+#include "compiler/support/diagnostics.h"
+#include "compiler/syntax/ast.h"
+
+namespace kaoping::driver {
+
+enum class Stage { Syntax, Ir, Plan };
+
+struct Compiled {
+  std::unique_ptr<ast::Scheme> ast;
+  std::unique_ptr<ir::Scheme> ir;
+  std::unique_ptr<plan::Plan> plan;
+  bool ok() const { return plan != nullptr; }
+};
+
+Compiled compileFile(SourceManager& sources, const std::string& path, Diagnostics& diags, Stage upTo = Stage::Plan);
+Compiled compileText(SourceManager& sources, const std::string& name, std::string text, Diagnostics& diags,
+                     Stage upTo = Stage::Plan);
+
+}  // namespace kaoping::driver

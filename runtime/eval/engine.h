@@ -1,0 +1,72 @@
+// Running a plan on data: the public entry point of the runtime.
+//
+//   auto results = eval::run(plan, inputs, diags);
+//
+// reads the roster/units and event files of every data directory (one stream), checks
+// every value against the scheme's declarations, streams the events through the plan's
+// accumulators, checks the input constraints, computes every figure in plan order and
+// evaluates the alerts. On any error in the data or during evaluation it returns nullptr
+// with the errors in `diags`: never a partial result.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "compiler/plan/plan.h"
+#include "compiler/support/diagnostics.h"
+#include "runtime/eval/strings.h"
+
+namespace kaoping::eval {
+
+struct Inputs {
+  std::vector<std::string> dataDirs;
+  std::optional<std::string> history;  // results.csv of the previous period
+  std::vector<std::pair<std::string, std::string>> params;  // --param NAME=VALUE
+  bool traceLedger = false;  // keep, per subject, the rule applications behind each figure
+};
+
+// One line of a figure's explanation.
+struct LedgerEntry {
+  uint32_t figure;
+  enum class What : uint8_t { Base, Rule, Floor, Cap, Value, Adjustment, Rank } what;
+  Value amount;
+  Span rule;            // the rule or declaration in the rule file
+  uint32_t file = 0;    // input file (index into Results::files) of the row, if any
+  uint64_t offset = 0;  // byte offset of the row in that file
+  bool hasRow = false;
+  uint32_t from = UINT32_MAX;  // the subject whose row it was (joint liability)
+  std::string note;
+};
+
+struct AlertHit {
+  std::string message;
+  Span span;
+};
+
+class Results {
+ public:
+  const plan::Plan& plan;
+  std::vector<std::string> ids;      // subject ids in roster order
+  std::vector<uint32_t> byId;        // subject indexes sorted by id (bytes)
+  std::vector<std::vector<Value>> figures;  // [figure][subject]
+  std::vector<std::vector<Value>> attributes;  // [subject attribute][subject]
+  StringPool strings;
+  std::vector<std::string> departments;  // display names "unit/dept"
+  std::vector<AlertHit> alerts;
+  std::vector<std::string> files;        // every input file read, in reading order
+  std::vector<std::vector<LedgerEntry>> ledger;  // [subject], when traced
+  uint64_t events = 0;
+
+  explicit Results(const plan::Plan& p) : plan(p), strings(p.strings) {}
+
+  // The value as results.csv prints it (no CSV quoting).
+  std::string text(uint32_t figure, uint32_t subject) const;
+  std::string valueText(plan::Kind kind, uint32_t enumId, int places, const Value& v) const;
+};
+
+std::unique_ptr<Results> run(const plan::Plan& plan, const Inputs& inputs, Diagnostics& diags);
+
+}  // namespace kaoping::eval

@@ -1,0 +1,296 @@
+#include "runtime/output/results.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "compiler/support/utf8.h"
+
+namespace kaoping::output {
+
+namespace {
+
+// RFC 4180 quoting where needed. Text that a spreadsheet would run as a formula
+// (starting with = + - @) gets a leading apostrophe: a cell of the scheme's own numbers
+// never needs it, names and ids from data might.
+void csvCell(std::string& out, std::string_view s, bool text) {
+  bool formula = text && !s.empty() && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@');
+  bool quote = s.find_first_of(",\"\n\r") != std::string_view::npos || formula;
+  if (!quote) {
+    out += s;
+    return;
+  }
+  out += '"';
+  if (formula) out += '\'';
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  out += '"';
+}
+
+bool isText(plan::Kind k) { return k == plan::Kind::String || k == plan::Kind::Subject || k == plan::Kind::Department; }
+
+void jsonString(std::string& out, std::string_view s) {
+  out += '"';
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20) out += fmt::format("\\u{:04x}", c);
+        else out += static_cast<char>(c);
+    }
+  }
+  out += '"';
+}
+
+bool isNumber(plan::Kind k) { return k == plan::Kind::Int || k == plan::Kind::Decimal || k == plan::Kind::Money; }
+
+}  // namespace
+
+std::string resultsCsv(const eval::Results& r) {
+  std::string out;
+  out.reserve(r.byId.size() * 64 + 256);
+  out += "id";
+  for (uint32_t f : r.plan.outputs) {
+    out += ',';
+    csvCell(out, r.plan.figures[f].name, true);
+  }
+  out += '\n';
+  for (uint32_t s : r.byId) {
+    csvCell(out, r.ids[s], true);
+    for (uint32_t f : r.plan.outputs) {
+      out += ',';
+      const plan::Figure& fig = r.plan.figures[f];
+      const Value& v = r.figures[f][s];
+      if (v.absent) continue;
+      if (fig.kind == plan::Kind::Decimal || fig.kind == plan::Kind::Money) {
+        v.asDecimal().appendTo(out, fig.places);
+      } else if (fig.kind == plan::Kind::Int && fig.fixedPlaces) {
+        Decimal::fromInt(v.asInt()).appendTo(out, fig.places);
+      } else {
+        csvCell(out, r.text(f, s), isText(fig.kind));
+      }
+    }
+    out += '\n';
+  }
+  return out;
+}
+
+std::string resultsJson(const eval::Results& r, const SourceManager* sources) {
+  std::string out = "{\n  \"scheme\": ";
+  jsonString(out, r.plan.name);
+  out += ",\n  \"version\": ";
+  jsonString(out, r.plan.version);
+  out += ",\n  \"columns\": [";
+  for (size_t i = 0; i < r.plan.outputs.size(); ++i) {
+    if (i) out += ", ";
+    jsonString(out, r.plan.figures[r.plan.outputs[i]].name);
+  }
+  out += "],\n  \"subjects\": [";
+  bool first = true;
+  for (uint32_t s : r.byId) {
+    out += first ? "\n    {\"id\": " : ",\n    {\"id\": ";
+    first = false;
+    jsonString(out, r.ids[s]);
+    out += ", \"figures\": {";
+    for (size_t i = 0; i < r.plan.outputs.size(); ++i) {
+      uint32_t f = r.plan.outputs[i];
+      if (i) out += ", ";
+      jsonString(out, r.plan.figures[f].name);
+      out += ": ";
+      const Value& v = r.figures[f][s];
+      if (v.absent) out += "null";
+      else if (isNumber(r.plan.figures[f].kind)) out += r.text(f, s);  // exact decimal text is a JSON number
+      else jsonString(out, r.text(f, s));
+    }
+    out += "}";
+    if (!r.ledger.empty()) {
+      out += ", \"ledger\": [";
+      bool firstEntry = true;
+      for (const eval::LedgerEntry& e : r.ledger[s]) {
+        out += firstEntry ? "" : ", ";
+        firstEntry = false;
+        const plan::Figure& fig = r.plan.figures[e.figure];
+        static const char* what[] = {"base", "rule", "floor", "cap", "value", "adjustment", "rank"};
+        out += "{\"figure\": ";
+        jsonString(out, fig.name);
+        out += ", \"step\": ";
+        jsonString(out, what[static_cast<int>(e.what)]);
+        out += ", \"amount\": ";
+        plan::Kind k = fig.kind;
+        std::string amount = r.valueText(k, fig.enumId, std::max(fig.places, 2), e.amount);
+        if (isNumber(k) && !e.amount.absent) out += amount;
+        else jsonString(out, amount);
+        if (sources && e.rule.valid()) {
+          out += ", \"rule\": ";
+          jsonString(out, sources->describe(e.rule));
+        }
+        if (e.hasRow) {
+          out += ", \"row\": ";
+          jsonString(out, fmt::format("{}@{}", r.files[e.file], e.offset));
+        }
+        if (e.from != UINT32_MAX) {
+          out += ", \"from\": ";
+          jsonString(out, r.ids[e.from]);
+        }
+        if (!e.note.empty()) {
+          out += ", \"note\": ";
+          jsonString(out, e.note);
+        }
+        out += "}";
+      }
+      out += "]";
+    }
+    out += "}";
+  }
+  out += "\n  ],\n  \"alerts\": [";
+  for (size_t i = 0; i < r.alerts.size(); ++i) {
+    if (i) out += ", ";
+    jsonString(out, r.alerts[i].message);
+  }
+  out += "]\n}\n";
+  return out;
+}
+
+bool writeAtomically(const std::string& path, const std::string& content, std::string& error) {
+  std::string temp = path + ".tmp." + std::to_string(::getpid());
+  int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    error = temp + ": " + std::strerror(errno);
+    return false;
+  }
+  const char* p = content.data();
+  size_t left = content.size();
+  while (left > 0) {
+    ssize_t n = ::write(fd, p, left);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      error = temp + ": " + std::strerror(errno);
+      ::close(fd);
+      ::unlink(temp.c_str());
+      return false;
+    }
+    p += n;
+    left -= static_cast<size_t>(n);
+  }
+  if (::fsync(fd) != 0 || ::close(fd) != 0) {
+    error = temp + ": " + std::strerror(errno);
+    ::unlink(temp.c_str());
+    return false;
+  }
+  if (std::rename(temp.c_str(), path.c_str()) != 0) {
+    error = path + ": " + std::strerror(errno);
+    ::unlink(temp.c_str());
+    return false;
+  }
+  return true;
+}
+
+namespace {
+
+// Pads to a display width (CJK characters take two columns).
+std::string pad(const std::string& s, size_t width, bool right = false) {
+  size_t w = utf8::displayWidth(s);
+  std::string fill(w < width ? width - w : 0, ' ');
+  return right ? fill + s : s + fill;
+}
+
+}  // namespace
+
+std::string summary(const eval::Results& r, const std::string& outDir, Lang lang) {
+  const plan::Plan& p = r.plan;
+  bool zh = lang == Lang::Zh;
+  std::string out;
+  out += zh ? fmt::format("方案：{}  考评对象 {} 个，事件 {} 条\n", p.name, r.ids.size(), r.events)
+            : fmt::format("Scheme: {}  {} subjects scored, {} events read\n", p.name, r.ids.size(), r.events);
+  // The first tier among the outputs, and the figure it is based on (the score to average).
+  int tier = -1, score = -1;
+  for (uint32_t f : p.outputs)
+    if (p.figures[f].kind == plan::Kind::Enum && p.enums[p.figures[f].enumId].ordered) {
+      tier = static_cast<int>(f);
+      break;
+    }
+  if (tier >= 0) score = p.figures[tier].tierOf;
+  // Groups: units of persons, or all units together.
+  const bool persons = p.subjects == plan::SubjectKind::Persons;
+  std::map<std::string, std::vector<uint32_t>> groups;
+  for (uint32_t s : r.byId) {
+    std::string g = persons ? std::string(r.strings.text(r.attributes[ir::kAttrUnit][s].asIndex())) : (zh ? "全部" : "all");
+    groups[g].push_back(s);
+  }
+  std::vector<std::string> header = {zh ? (persons ? "单位" : "范围") : (persons ? "unit" : "scope"), zh ? "人数" : "count"};
+  if (!persons) header[1] = zh ? "单位数" : "count";
+  const std::vector<std::string>* tiers = tier >= 0 ? &p.enums[p.figures[tier].enumId].values : nullptr;
+  if (tiers)
+    for (const std::string& t : *tiers) header.push_back(t);
+  if (score >= 0) header.push_back((zh ? "平均" : "mean ") + p.figures[score].name);
+  std::vector<std::vector<std::string>> rows;
+  auto addRow = [&](const std::string& name, const std::vector<uint32_t>& members) {
+    std::vector<std::string> row = {name, std::to_string(members.size())};
+    if (tiers) {
+      std::vector<size_t> counts(tiers->size(), 0);
+      for (uint32_t s : members)
+        if (!r.figures[tier][s].absent) ++counts[r.figures[tier][s].asIndex()];
+      for (size_t c : counts) row.push_back(std::to_string(c));
+    }
+    if (score >= 0) {
+      Decimal sum;
+      size_t n = 0;
+      for (uint32_t s : members) {
+        const Value& v = r.figures[score][s];
+        if (v.absent) continue;
+        sum += p.figures[score].kind == plan::Kind::Int ? Decimal::fromInt(v.asInt()) : v.asDecimal();
+        ++n;
+      }
+      row.push_back(n ? (sum / Decimal::fromInt(static_cast<int64_t>(n))).toString(2) : "-");
+    }
+    rows.push_back(std::move(row));
+  };
+  std::vector<uint32_t> everyone;
+  for (auto& [name, members] : groups) {
+    addRow(name, members);
+    everyone.insert(everyone.end(), members.begin(), members.end());
+  }
+  if (groups.size() > 1) addRow(zh ? "合计" : "total", everyone);
+  std::vector<size_t> widths(header.size(), 0);
+  for (size_t c = 0; c < header.size(); ++c) widths[c] = utf8::displayWidth(header[c]);
+  for (auto& row : rows)
+    for (size_t c = 0; c < row.size(); ++c) widths[c] = std::max(widths[c], utf8::displayWidth(row[c]));
+  auto line = [&](const std::vector<std::string>& cells) {
+    std::string l = " ";
+    for (size_t c = 0; c < cells.size(); ++c) l += " " + pad(cells[c], widths[c], c > 0) + " ";
+    return l + "\n";
+  };
+  const size_t maxRows = 40;
+  out += line(header);
+  std::string rule = " ";
+  for (size_t w : widths) rule += " " + std::string(w, '-') + " ";
+  out += rule + "\n";
+  for (size_t i = 0; i < rows.size(); ++i) {
+    if (i == maxRows && rows.size() > maxRows + 1) {
+      out += zh ? fmt::format("  …… 另有 {} 行\n", rows.size() - maxRows - 1) : fmt::format("  ... {} more rows\n", rows.size() - maxRows - 1);
+      i = rows.size() - 1;
+    }
+    out += line(rows[i]);
+  }
+  for (const eval::AlertHit& a : r.alerts) out += (zh ? "警示：" : "ALERT: ") + a.message + "\n";
+  if (!outDir.empty())
+    out += zh ? fmt::format("结果已写入 {}/results.csv 和 {}/results.json\n", outDir, outDir)
+              : fmt::format("Results written to {}/results.csv and {}/results.json\n", outDir, outDir);
+  return out;
+}
+
+}  // namespace kaoping::output

@@ -1,0 +1,27 @@
+// Writing results: results.csv and results.json (same figures), and the summary printed
+// on the terminal after a run. Files are written to a temporary name in the output
+// directory and renamed into place, so a reader sees the old file or the whole new one.
+#pragma once
+
+#include <string>
+
+#include "compiler/support/diagnostics.h"
+#include "runtime/eval/engine.h"
+
+namespace kaoping::output {
+
+// "id" then the scheme's output figures, one row per subject sorted by id (bytes); LF;
+// fields quoted only where RFC 4180 needs it.
+std::string resultsCsv(const eval::Results& results);
+// {"scheme", "version", "columns", "subjects": [{"id", "figures": {...}}], "alerts"}; with
+// the ledger per subject when the run traced it.
+std::string resultsJson(const eval::Results& results, const SourceManager* sources);
+
+// Writes `content` to `path` atomically. Returns false with `error` set on failure.
+bool writeAtomically(const std::string& path, const std::string& content, std::string& error);
+
+// A short readable account of a run: subjects scored, count per tier and mean score per
+// unit (or per parent unit), the alerts, where the files went.
+std::string summary(const eval::Results& results, const std::string& outDir, Lang lang);
+
+}  // namespace kaoping::output
