@@ -120,7 +120,7 @@ scoreRule
     ;
 
 ruleHead
-    : EACH IDENT (WHERE expr)?                                            # eachRule
+    : EACH IDENT (COMMA IDENT)* (WHERE expr)?                             # eachRule
     | EACH_MONTH (WHERE expr)?                                            # eachMonthRule
     | WHEN expr                                                           # whenRule
     ;

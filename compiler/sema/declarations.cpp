@@ -667,54 +667,66 @@ void Checker::checkScore(ir::Figure& fig, const ast::Decl& d, Ctx ctx) {
   if (!fig.base) diags_.report(DiagId::ScoreNeedsBase, d.name.span, d.name.text);
   std::vector<ir::ExprPtr*> amounts;
   for (const ast::Rule& r : d.rules) {
-    ir::Rule rule;
-    rule.span = r.span;
-    rule.citation = r.citation ? r.citation->text : "";
-    Ctx rctx = ctx;
+    // One IR rule per event kind named (`each 未报告, 公文不符: ...`): the condition and
+    // amounts are checked against each kind's own attributes.
+    std::vector<int> kinds;
+    bool window = r.kind == ast::RuleKind::EachMonth;
     if (r.kind == ast::RuleKind::Each) {
-      int kind = kindByName(r.source.text);
+      if (r.sources.size() == 1 && kindByName(r.sources[0].text) < 0 && oneOf(r.sources[0].text, {"month", "月"})) {
+        window = true;
+      } else {
+        for (const ast::Name& source : r.sources) {
+          int kind = kindByName(source.text);
+          if (kind < 0) {
+            Diagnostic& diag = diags_.report(DiagId::UnknownEventKind, source.span, source.text);
+            std::vector<std::string> names = {"month"};
+            for (const ir::EventKind& k : ir_->eventKinds) names.push_back(k.name);
+            suggest(diag, source.text, names);
+            continue;
+          }
+          kinds.push_back(kind);
+        }
+        if (kinds.empty()) continue;
+      }
+    }
+    if (r.kind != ast::RuleKind::Each || window) kinds.push_back(-1);
+    for (int kind : kinds) {
+      ir::Rule rule;
+      rule.span = r.span;
+      rule.citation = r.citation ? r.citation->text : "";
+      Ctx rctx = ctx;
       if (kind >= 0) {
         rule.kind = ir::RuleKind::Each;
         rule.eventKind = static_cast<uint32_t>(kind);
         rctx.scope = Scope::Row;
         rctx.eventKind = kind;
-      } else if (oneOf(r.source.text, {"month", "月"})) {
+      } else if (window) {
         rule.kind = ir::RuleKind::Window;
         rule.window = ir::Window::Month;
         rctx.window = ir::Window::Month;
       } else {
-        Diagnostic& diag = diags_.report(DiagId::UnknownEventKind, r.source.span, r.source.text);
-        std::vector<std::string> kinds = {"month"};
-        for (const ir::EventKind& k : ir_->eventKinds) kinds.push_back(k.name);
-        suggest(diag, r.source.text, kinds);
-        continue;
+        rule.kind = ir::RuleKind::When;
       }
-    } else if (r.kind == ast::RuleKind::EachMonth) {
-      rule.kind = ir::RuleKind::Window;
-      rule.window = ir::Window::Month;
-      rctx.window = ir::Window::Month;
-    } else {
-      rule.kind = ir::RuleKind::When;
-    }
-    if (r.condition) rule.condition = checkCondition(*r.condition, rctx);
-    for (const ast::Effect& e : r.effects) {
-      ir::Effect eff;
-      eff.sign = e.kind == ast::EffectKind::Deduct ? ir::EffectSign::Deduct : ir::EffectSign::Add;
-      eff.span = e.span;
-      eff.amount = checkAmount(*e.amount, rctx);
-      if (e.target) {
-        int rel = relationByName(e.target->text);
-        if (rel < 0) {
-          Diagnostic& diag = diags_.report(DiagId::UnknownRelation, e.target->span, e.target->text);
-          std::vector<std::string> names;
-          for (const ir::Relation& x : ir_->relations) names.push_back(x.name);
-          suggest(diag, e.target->text, names);
+      if (r.condition) rule.condition = checkCondition(*r.condition, rctx);
+      for (const ast::Effect& e : r.effects) {
+        ir::Effect eff;
+        eff.sign = e.kind == ast::EffectKind::Deduct ? ir::EffectSign::Deduct : ir::EffectSign::Add;
+        eff.span = e.span;
+        eff.amount = checkAmount(*e.amount, rctx);
+        if (e.target) {
+          int rel = relationByName(e.target->text);
+          if (rel < 0) {
+            Diagnostic& diag = diags_.report(DiagId::UnknownRelation, e.target->span, e.target->text);
+            std::vector<std::string> names;
+            for (const ir::Relation& x : ir_->relations) names.push_back(x.name);
+            suggest(diag, e.target->text, names);
+          }
+          eff.relation = rel;
         }
-        eff.relation = rel;
+        rule.effects.push_back(std::move(eff));
       }
-      rule.effects.push_back(std::move(eff));
+      fig.rules.push_back(std::move(rule));
     }
-    fig.rules.push_back(std::move(rule));
   }
   // The score's type: what its base, amounts, floor and cap have in common.
   std::optional<ir::Type> type = fig.base && !isError(fig.base) ? std::optional(fig.base->type) : std::nullopt;

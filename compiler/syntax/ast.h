@@ -174,7 +174,7 @@ enum class RuleKind { Each, EachMonth, When };
 struct Rule {
   std::optional<Citation> citation;
   RuleKind kind;
-  Name source;  // Each: the event kind or window (`month`, `月`)
+  std::vector<Name> sources;  // Each: the event kinds, or the window (`month`, `月`)
   ExprPtr condition;
   std::vector<Effect> effects;
   Span span;

@@ -549,11 +549,11 @@ class Builder {
     if (ctx->citation()) r.citation = citation(ctx->citation());
     if (auto* h = dynamic_cast<P::EachRuleContext*>(ctx->ruleHead())) {
       r.kind = ast::RuleKind::Each;
-      r.source = name(h->IDENT());
+      for (TerminalNode* n : h->IDENT()) r.sources.push_back(name(n));
       if (h->expr()) r.condition = expr(h->expr());
     } else if (auto* h = dynamic_cast<P::EachMonthRuleContext*>(ctx->ruleHead())) {
       r.kind = ast::RuleKind::EachMonth;
-      r.source = ast::Name{"月", span(h->EACH_MONTH())};
+      r.sources.push_back(ast::Name{"月", span(h->EACH_MONTH())});
       if (h->expr()) r.condition = expr(h->expr());
     } else if (auto* h = dynamic_cast<P::WhenRuleContext*>(ctx->ruleHead())) {
       r.kind = ast::RuleKind::When;

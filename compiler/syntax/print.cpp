@@ -149,7 +149,8 @@ std::string print(const Scheme& s) {
     for (const Rule& r : d->rules) {
       static const char* kinds[] = {"each", "each-month", "when"};
       out += fmt::format("    {}", kinds[static_cast<int>(r.kind)]);
-      if (r.kind == RuleKind::Each) out += " " + r.source.text;
+      if (r.kind == RuleKind::Each)
+        for (size_t i = 0; i < r.sources.size(); ++i) out += (i ? ", " : " ") + r.sources[i].text;
       if (r.condition) out += " " + expr(r.condition.get());
       if (r.citation) out += fmt::format(" [cite \"{}\"]", r.citation->text);
       out += ":";

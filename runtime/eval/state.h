@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -124,6 +125,9 @@ class Vm {
   size_t top_ = 0;
   std::vector<Value> locals_;
   size_t localsTop_ = 0;
+  // Aggregates over `all` do not depend on the subject asking: computed once. (They are
+  // first evaluated in a step after everything they read is final.)
+  std::vector<std::optional<Value>> cohort_;
 };
 
 // Accumulator updates shared by the streaming pass and the merge of partial results.

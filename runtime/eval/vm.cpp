@@ -34,6 +34,7 @@ int threeWay(T a, T b) {
 Vm::Vm(State& state) : s_(state) {
   stack_.resize(static_cast<size_t>(state.plan.maxStack) * 8 + 256);
   locals_.resize(static_cast<size_t>(state.plan.maxLocals) * 16 + 64);
+  cohort_.resize(state.plan.relationAggs.size());
 }
 
 void Vm::fail(DiagId id, uint32_t spanIndex, const Frame& frame, std::string detail) {
@@ -228,8 +229,14 @@ Value Vm::eval(const plan::Program& program, const Frame& frame) {
         break;
       }
       case Code::RelationAgg: {
+        const plan::RelationAgg& ra = s_.plan.relationAggs[in.c];
+        if (ra.relation == 0 && cohort_[in.c]) {
+          *sp++ = *cohort_[in.c];
+          break;
+        }
         top_ = static_cast<size_t>(sp - stack_.data());
-        Value v = relationAggregate(s_.plan.relationAggs[in.c], frame);
+        Value v = relationAggregate(ra, frame);
+        if (ra.relation == 0) cohort_[in.c] = v;
         *sp++ = v;
         break;
       }
