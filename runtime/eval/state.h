@@ -60,7 +60,7 @@ struct State {
 
   uint32_t n = 0;  // subjects
   IdIndex idIndex;
-  std::vector<std::string> sourceOfSubject;  // "file:line" of each roster row
+  std::vector<DataLocation> sourceOfSubject;  // the roster row of each subject
   std::vector<std::vector<uint32_t>> groupSize;  // [attribute][subject], for size(attr)
   std::vector<Relations> relations;              // [relation]; 0 (all) stays empty
   std::vector<__int128> slots;                   // n * plan.slotsPerSubject

@@ -71,8 +71,9 @@ bool isDecimalKind(plan::Kind k) { return k == plan::Kind::Decimal || k == plan:
 
 bool checkConstraints(State& st, Vm& vm) {
   const size_t errorsBefore = st.diags.errorCount();
-  // Line numbers of tracked rows are found again from the files, only when needed.
-  auto rowNotes = [&](Diagnostic& d, const std::vector<uint32_t>& members, const plan::Constraint& c) {
+  // The rows a constraint counted, with their line numbers (found again from the files,
+  // only when a constraint fails).
+  auto countedRows = [&](const std::vector<uint32_t>& members, const plan::Constraint& c) {
     std::vector<RowRef> rows;
     for (uint32_t m : members)
       for (const TrackedRow& t : st.tracked[m])
@@ -80,15 +81,26 @@ bool checkConstraints(State& st, Vm& vm) {
     std::sort(rows.begin(), rows.end(), [](const RowRef& a, const RowRef& b) {
       return a.file != b.file ? a.file < b.file : a.offset < b.offset;
     });
-    size_t shown = 0;
-    for (size_t i = 0; i < rows.size() && shown < 50;) {
+    std::vector<DataLocation> out;
+    for (size_t i = 0; i < rows.size() && out.size() < 50;) {
       uint32_t file = rows[i].file;
       std::string error;
       auto mapped = data::MappedFile::open(st.results.files[file], error);
       data::LineIndex lines(mapped ? mapped->bytes() : std::string_view());
-      for (; i < rows.size() && rows[i].file == file && shown < 50; ++i, ++shown)
-        d.noteAt(DiagId::DataConstraintRow, DataLocation{st.results.files[file], mapped ? lines.lineOf(rows[i].offset) : 0, ""});
+      for (; i < rows.size() && rows[i].file == file && out.size() < 50; ++i)
+        out.push_back(DataLocation{st.results.files[file], mapped ? lines.lineOf(rows[i].offset) : 0, ""});
     }
+    return out;
+  };
+  // Reported at the first row counted (or the subject's roster row), with every counted
+  // row as a note and the constraint's declaration.
+  auto report = [&](const plan::Constraint& c, const std::vector<uint32_t>& members, const std::string& who,
+                    const std::string& what) {
+    std::vector<DataLocation> rows = countedRows(members, c);
+    DataLocation at = rows.empty() ? st.sourceOfSubject[members.front()] : rows.front();
+    Diagnostic& d = st.diags.reportData(DiagId::DataConstraint, at, who, what);
+    d.note(DiagId::DeclaredHere, c.span, bilingual("constraint", "约束"));
+    for (size_t i = rows.empty() ? 0 : 1; i < rows.size(); ++i) d.noteAt(DiagId::DataConstraintRow, rows[i]);
   };
   for (const plan::Constraint& c : st.plan.constraints) {
     std::string what = c.reason.empty() ? bilingual("see the constraint", "见约束定义") : c.reason;
@@ -98,10 +110,7 @@ bool checkConstraints(State& st, Vm& vm) {
         f.subject = s;
         if (c.when.valid() && !vm.test(c.when, f)) continue;
         if (vm.test(c.condition, f)) continue;
-        Diagnostic& d = st.diags.reportData(DiagId::DataConstraint, DataLocation{st.sourceOfSubject[s], 0, ""},
-                                            bilingual(" for `", "：对象 `") + st.results.ids[s] + "`", what);
-        d.note(DiagId::DeclaredHere, c.span, bilingual("constraint", "约束"));
-        rowNotes(d, {s}, c);
+        report(c, {s}, bilingual(" for `", "：对象 `") + st.results.ids[s] + "`", what);
       }
       continue;
     }
@@ -120,10 +129,7 @@ bool checkConstraints(State& st, Vm& vm) {
       const std::string& attr = st.plan.subjectColumns[c.groupAttr].name;
       std::string group = st.results.valueText(st.plan.subjectColumns[c.groupAttr].kind, st.plan.subjectColumns[c.groupAttr].enumId,
                                                0, st.results.attributes[c.groupAttr][members.front()]);
-      Diagnostic& d = st.diags.reportData(DiagId::DataConstraint, DataLocation{st.sourceOfSubject[members.front()], 0, ""},
-                                          bilingual(" in ", "：") + attr + " `" + group + "`", what);
-      d.note(DiagId::DeclaredHere, c.span, bilingual("constraint", "约束"));
-      rowNotes(d, members, c);
+      report(c, members, bilingual(" in ", "：") + attr + " `" + group + "`", what);
     }
   }
   return st.diags.errorCount() == errorsBefore;

@@ -398,7 +398,7 @@ bool loadSubjects(State& st, const Inputs& inputs) {
       }
     }
   }
-  for (uint32_t s = 0; s < st.n; ++s) st.sourceOfSubject.push_back(rowOf[s].first + ":" + std::to_string(rowOf[s].second));
+  for (uint32_t s = 0; s < st.n; ++s) st.sourceOfSubject.push_back(DataLocation{rowOf[s].first, rowOf[s].second, ""});
   if (st.diags.errorCount() > errorsBefore) return false;
 
   // Subjects in id order (bytes), for results and tie-breaks.
