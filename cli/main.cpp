@@ -77,7 +77,9 @@ int check(const std::vector<std::string>& files, const Common& c) {
     }
   }
   for (const std::string& path : paths) {
-    driver::Compiled compiled = driver::compileFile(sources, path, diags);
+    driver::Options options;
+    options.analyze = true;
+    driver::Compiled compiled = driver::compileFile(sources, path, diags, options);
     if (!c.dump.empty()) dump(compiled, c.dump);
   }
   printDiagnostics(sources, diags, c);

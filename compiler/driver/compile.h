@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 
+#include "compiler/analysis/analysis.h"
 #include "compiler/ir/ir.h"
 #include "compiler/plan/plan.h"
 #include "compiler/support/diagnostics.h"
@@ -15,15 +16,21 @@ namespace kaoping::driver {
 
 enum class Stage { Syntax, Ir, Plan };
 
+struct Options {
+  Stage upTo = Stage::Plan;
+  bool analyze = false;  // run the static analyses of `kaoping check` (warnings K05xx)
+};
+
 struct Compiled {
   std::unique_ptr<ast::Scheme> ast;
   std::unique_ptr<ir::Scheme> ir;
   std::unique_ptr<plan::Plan> plan;
+  std::vector<analysis::Fact> facts;  // per figure, when analyzed
   bool ok() const { return plan != nullptr; }
 };
 
-Compiled compileFile(SourceManager& sources, const std::string& path, Diagnostics& diags, Stage upTo = Stage::Plan);
+Compiled compileFile(SourceManager& sources, const std::string& path, Diagnostics& diags, const Options& options = {});
 Compiled compileText(SourceManager& sources, const std::string& name, std::string text, Diagnostics& diags,
-                     Stage upTo = Stage::Plan);
+                     const Options& options = {});
 
 }  // namespace kaoping::driver
