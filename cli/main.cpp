@@ -15,6 +15,7 @@
 #include "compiler/support/diagnostics.h"
 #include "runtime/eval/engine.h"
 #include "runtime/output/results.h"
+#include "runtime/testing/rule_tests.h"
 
 #ifndef KAOPING_VERSION
 #define KAOPING_VERSION "0.0.0"
@@ -41,13 +42,23 @@ Lang chooseLang(const std::string& flag) {
 
 DiagFormat chooseFormat(const std::string& flag) {
   if (flag == "json") return DiagFormat::Json;
+  if (flag == "sarif") return DiagFormat::Sarif;
   if (flag == "gnu") return DiagFormat::Gnu;
   return DiagFormat::Human;
 }
 
 void printDiagnostics(const SourceManager& sources, const Diagnostics& diags, const Common& c) {
-  if (diags.all().empty() && c.format != "json") return;
   DiagnosticRenderer renderer(sources, chooseLang(c.lang));
+  // Machine formats go to standard output, complete even when there is nothing to say.
+  if (c.format == "sarif") {
+    std::cout << renderer.sarif(diags, KAOPING_VERSION);
+    return;
+  }
+  if (c.format == "json") {
+    std::cout << renderer.render(diags, DiagFormat::Json);
+    return;
+  }
+  if (diags.all().empty()) return;
   std::cerr << renderer.render(diags, chooseFormat(c.format));
 }
 
@@ -60,11 +71,9 @@ bool dump(const driver::Compiled& compiled, const std::string& what) {
   return true;
 }
 
-int check(const std::vector<std::string>& files, const Common& c) {
-  SourceManager sources;
-  Diagnostics diags;
+std::vector<std::string> ruleFiles(const std::vector<std::string>& args) {
   std::vector<std::string> paths;
-  for (const std::string& f : files) {
+  for (const std::string& f : args) {
     std::error_code ec;
     if (fs::is_directory(f, ec)) {
       std::vector<std::string> found;
@@ -76,6 +85,13 @@ int check(const std::vector<std::string>& files, const Common& c) {
       paths.push_back(f);
     }
   }
+  return paths;
+}
+
+int check(const std::vector<std::string>& files, const Common& c) {
+  SourceManager sources;
+  Diagnostics diags;
+  std::vector<std::string> paths = ruleFiles(files);
   for (const std::string& path : paths) {
     driver::Options options;
     options.analyze = true;
@@ -90,6 +106,49 @@ int check(const std::vector<std::string>& files, const Common& c) {
               << (lang == Lang::Zh ? " 个文件：" : paths.size() == 1 ? " file: " : " files: ") << renderer.summary(diags) << "\n";
   }
   return diags.hasErrors() ? kExitErrors : kExitOk;
+}
+
+int test(const std::vector<std::string>& args, bool coverage, double minCoverage, const Common& c) {
+  Lang lang = chooseLang(c.lang);
+  bool zh = lang == Lang::Zh;
+  size_t passed = 0, failed = 0, rules = 0, covered = 0;
+  bool broken = false;
+  for (const std::string& path : ruleFiles(args)) {
+    SourceManager sources;
+    Diagnostics diags;
+    driver::Compiled compiled = driver::compileFile(sources, path, diags);
+    std::cout << path << "\n";
+    if (!compiled.ok()) {
+      printDiagnostics(sources, diags, c);
+      broken = true;
+      continue;
+    }
+    testing::FileReport report = testing::runTests(*compiled.plan, sources, lang);
+    for (const testing::TestOutcome& t : report.tests) {
+      std::cout << (t.passed ? "  PASS " : "  FAIL ") << t.name << "\n";
+      for (const std::string& f : t.failures) std::cout << "    " << f;
+      (t.passed ? passed : failed)++;
+    }
+    if (report.tests.empty()) std::cout << (zh ? "  （没有测试）\n" : "  (no tests)\n");
+    rules += report.rules.size();
+    covered += report.covered();
+    if (coverage) {
+      std::cout << fmt::format(fmt::runtime(zh ? "  覆盖：{}/{} 条规则\n" : "  coverage: {}/{} rules\n"), report.covered(), report.rules.size());
+      for (const testing::RuleCoverage& r : report.rules)
+        if (!r.covered)
+          std::cout << (zh ? "    未被测试执行：" : "    not exercised: ") << sources.describe(r.span)
+                    << (r.citation.empty() ? "" : " [" + r.citation + "]") << "\n";
+    }
+  }
+  double percent = rules ? 100.0 * static_cast<double>(covered) / static_cast<double>(rules) : 100.0;
+  std::cout << fmt::format(fmt::runtime(zh ? "共 {} 个测试：{} 个通过，{} 个失败" : "{} tests: {} passed, {} failed"), passed + failed, passed, failed);
+  if (coverage || minCoverage > 0) std::cout << fmt::format(fmt::runtime(zh ? "；规则覆盖率 {:.1f}%（{}/{}）" : "; rule coverage {:.1f}% ({}/{})"), percent, covered, rules);
+  std::cout << "\n";
+  if (minCoverage > 0 && percent < minCoverage) {
+    std::cout << fmt::format(fmt::runtime(zh ? "覆盖率低于要求的 {}%\n" : "coverage is below the required {}%\n"), minCoverage);
+    return kExitErrors;
+  }
+  return failed || broken ? kExitErrors : kExitOk;
 }
 
 int run(const std::string& rules, const eval::Inputs& inputs, const std::string& outDir, bool quiet, const Common& c) {
@@ -137,9 +196,19 @@ int main(int argc, char** argv) {
   CLI::App* checkCmd = app.add_subcommand("check", "Check rule files for syntax, name and type errors");
   std::vector<std::string> checkFiles;
   checkCmd->add_option("files", checkFiles, "Rule files (.kp) or directories")->required();
-  checkCmd->add_option("--format", common.format, "Diagnostics as text, gnu (one line each) or json")
-      ->check(CLI::IsMember({"text", "gnu", "json"}));
+  checkCmd->add_option("--format", common.format, "Diagnostics as text, gnu (one line each), json or sarif")
+      ->check(CLI::IsMember({"text", "gnu", "json", "sarif"}));
   addCommon(checkCmd);
+
+  CLI::App* testCmd = app.add_subcommand("test", "Run the test blocks inside rule files");
+  std::vector<std::string> testFiles;
+  bool coverage = false;
+  double minCoverage = 0;
+  testCmd->add_option("files", testFiles, "Rule files (.kp) or directories")->required();
+  testCmd->add_flag("--coverage", coverage, "List the rules, caps, vetoes and quotas no test exercised");
+  testCmd->add_option("--min-coverage", minCoverage, "Fail when fewer than N% of the rules are exercised")
+      ->check(CLI::Range(0.0, 100.0));
+  addCommon(testCmd);
 
   CLI::App* runCmd = app.add_subcommand("run", "Run a scheme on the data of one or more directories");
   std::string rules, outDir, history;
@@ -164,6 +233,7 @@ int main(int argc, char** argv) {
     return e.get_exit_code() == 0 ? code : kExitUsage;
   }
   if (checkCmd->parsed()) return check(checkFiles, common);
+  if (testCmd->parsed()) return test(testFiles, coverage, minCoverage, common);
   eval::Inputs inputs;
   inputs.dataDirs = dataDirs;
   if (!history.empty()) inputs.history = history;

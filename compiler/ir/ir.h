@@ -340,7 +340,37 @@ struct Alert {
   ExprPtr condition;  // cohort context
 };
 
-struct Test;  // kept as AST by the test runner (compiler/sema/tests.h)
+// A test block of the rule file (concept 14): a small roster, events, parameters and
+// history, and the figures expected. Values are kept as the text a data file would hold;
+// the checker has already checked them against the declarations.
+struct TestCase {
+  std::string name;
+  Span span;
+  struct Row {
+    std::string id;    // subject id (subjects, history)
+    std::string date;  // events
+    uint32_t kind = 0; // events: the event kind
+    std::string subject;
+    std::vector<std::pair<std::string, std::string>> fields;  // column → text
+    uint32_t times = 1;
+    Span span;
+  };
+  std::vector<Row> subjects;
+  std::vector<Row> events;
+  std::vector<Row> history;  // fields: figure name → text
+  std::vector<std::pair<std::string, std::string>> params;
+  struct Expect {
+    std::string subject;
+    uint32_t figure = 0;
+    CompareOp op = CompareOp::Eq;
+    Value expected;
+    std::string expectedText;
+    Span span;
+  };
+  std::vector<Expect> expects;
+  bool expectError = false;
+  std::string errorText;
+};
 
 struct Scheme {
   std::string name;
@@ -362,6 +392,7 @@ struct Scheme {
   std::vector<uint32_t> outputs;          // figures, in column order
   std::vector<Constraint> constraints;
   std::vector<Alert> alerts;
+  std::vector<TestCase> tests;
 
   int attributeIndex(std::string_view name) const;
   int eventKindIndex(std::string_view name) const;

@@ -124,6 +124,7 @@ class Builder {
       p_->constraints.push_back(std::move(pc));
     }
     for (const ir::Alert& a : s_.alerts) p_->alerts.push_back(Alert{a.message, program(*a.condition), a.span});
+    p_->tests = s_.tests;
     return std::move(p_);
   }
 

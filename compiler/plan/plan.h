@@ -298,6 +298,7 @@ struct Plan {
   std::vector<uint32_t> outputs;  // figures
   std::vector<Constraint> constraints;
   std::vector<Alert> alerts;
+  std::vector<ir::TestCase> tests;  // the rule file's own tests, for `kaoping test`
   std::vector<uint32_t> groupSizeAttributes;  // attributes size() is asked of
   bool usesWindows = false;
 

@@ -59,6 +59,8 @@ class Checker {
   void checkConstraints();
   void checkAlerts();
   void checkOutputs();
+  void checkTests();
+  std::optional<std::string> cellText(const ast::Expr& e, const ir::Type& type);
   void applyFigureOptions(ir::Figure& fig, const ast::Decl& d, Ctx ctx);
   bool declareName(const std::string& name, Span span);
   std::optional<ir::Type> resolveType(const ast::TypeExpr& t, const std::string& ownerName);

@@ -50,6 +50,7 @@ std::unique_ptr<ir::Scheme> Checker::run() {
   checkConstraints();
   checkAlerts();
   checkOutputs();
+  checkTests();
   for (const ast::DeclPtr& d : ast_.decls)
     if (d->kind == ast::DeclKind::Set)
       diags_.report(DiagId::ExtendsNotAllowed, d->span, bilingual("`set`", "`调整`"));

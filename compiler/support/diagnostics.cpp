@@ -240,6 +240,55 @@ std::string DiagnosticRenderer::render(const Diagnostics& all, DiagFormat format
   return out;
 }
 
+std::string DiagnosticRenderer::sarif(const Diagnostics& all, const std::string& toolVersion) const {
+  auto location = [&](Span span, const DataLocation& where) {
+    nlohmann::json physical = nlohmann::json::object();
+    if (span.valid()) {
+      const SourceFile& f = sources_.file(span.file);
+      LineColumn b = f.lineColumn(span.begin), e = f.lineColumn(span.end);
+      physical["artifactLocation"] = {{"uri", f.path()}};
+      physical["region"] = {{"startLine", b.line}, {"startColumn", b.column}, {"endLine", e.line}, {"endColumn", e.column}};
+    } else if (where.valid()) {
+      physical["artifactLocation"] = {{"uri", where.path}};
+      if (where.line) physical["region"] = {{"startLine", where.line}};
+    }
+    return nlohmann::json{{"physicalLocation", physical}};
+  };
+  nlohmann::json rules = nlohmann::json::array();
+  std::vector<std::string> seen;
+  nlohmann::json results = nlohmann::json::array();
+  for (const Diagnostic* d : all.sorted()) {
+    std::string code(d->code());
+    if (std::find(seen.begin(), seen.end(), code) == seen.end()) {
+      seen.push_back(code);
+      const DiagInfo& info = diagInfo(d->id);
+      rules.push_back({{"id", code}, {"shortDescription", {{"text", lang_ == Lang::Zh ? info.zh : info.en}}}});
+    }
+    nlohmann::json r = {{"ruleId", code},
+                        {"level", d->severity == Severity::Error ? "error" : d->severity == Severity::Warning ? "warning" : "note"},
+                        {"message", {{"text", d->message(lang_)}}},
+                        {"locations", nlohmann::json::array({location(d->span, d->where)})}};
+    if (!d->notes.empty()) {
+      nlohmann::json related = nlohmann::json::array();
+      int id = 0;
+      for (const Note& n : d->notes) {
+        nlohmann::json l = location(n.span.valid() ? n.span : d->span, n.where.valid() ? n.where : d->where);
+        l["id"] = id++;
+        l["message"] = {{"text", formatMessage(n.id, n.args, lang_)}};
+        related.push_back(l);
+      }
+      r["relatedLocations"] = related;
+    }
+    results.push_back(r);
+  }
+  nlohmann::json doc = {
+      {"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
+      {"version", "2.1.0"},
+      {"runs", nlohmann::json::array({{{"tool", {{"driver", {{"name", "kaoping"}, {"version", toolVersion}, {"rules", rules}}}}},
+                                       {"results", results}}})}};
+  return doc.dump(2) + "\n";
+}
+
 std::string DiagnosticRenderer::summary(const Diagnostics& all) const {
   if (lang_ == Lang::Zh) return fmt::format("{} 个错误，{} 个警告", all.errorCount(), all.warningCount());
   return fmt::format("{} error{}, {} warning{}", all.errorCount(), all.errorCount() == 1 ? "" : "s",

@@ -128,7 +128,7 @@ class Diagnostics {
   size_t errors_ = 0, warnings_ = 0, omitted_ = 0;
 };
 
-enum class DiagFormat : uint8_t { Human, Gnu, Json };
+enum class DiagFormat : uint8_t { Human, Gnu, Json, Sarif };
 
 class DiagnosticRenderer {
  public:
@@ -140,6 +140,8 @@ class DiagnosticRenderer {
   // JSON object (one diagnostic) as text.
   std::string json(const Diagnostic& d) const;
   std::string render(const Diagnostics& all, DiagFormat format) const;
+  // SARIF 2.1.0, for code-scanning tools in CI.
+  std::string sarif(const Diagnostics& all, const std::string& toolVersion) const;
   // "3 errors, 1 warning" / "3 个错误，1 个警告"
   std::string summary(const Diagnostics& all) const;
 
