@@ -23,6 +23,7 @@ struct Options {
 
 struct Compiled {
   std::unique_ptr<ast::Scheme> ast;
+  std::vector<std::unique_ptr<ast::Scheme>> bases;  // a local plan's base schemes
   std::unique_ptr<ir::Scheme> ir;
   std::unique_ptr<plan::Plan> plan;
   std::vector<analysis::Fact> facts;  // per figure, when analyzed

@@ -17,4 +17,11 @@ namespace kaoping::sema {
 
 std::unique_ptr<ir::Scheme> analyze(const ast::Scheme& scheme, const SourceManager& sources, Diagnostics& diags);
 
+// A local plan (concept 15): `chain` is an issued base scheme followed by the local plans
+// that extend it, each extending the one before. A local plan may only `set` parameters
+// the base declares `adjustable`, within the range the base declares, and carry its own
+// tests; anything else is an error naming the base's declaration.
+std::unique_ptr<ir::Scheme> analyzeLocalPlan(const std::vector<const ast::Scheme*>& chain, const SourceManager& sources,
+                                            Diagnostics& diags);
+
 }  // namespace kaoping::sema

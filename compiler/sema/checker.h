@@ -37,7 +37,7 @@ struct Ctx {
 class Checker {
  public:
   Checker(const ast::Scheme& ast, const SourceManager& sources, Diagnostics& diags);
-  std::unique_ptr<ir::Scheme> run();
+  std::unique_ptr<ir::Scheme> run(const std::vector<const ast::Scheme*>& localPlans = {});
 
  private:
   // ---- declarations (declarations.cpp)
@@ -59,7 +59,8 @@ class Checker {
   void checkConstraints();
   void checkAlerts();
   void checkOutputs();
-  void checkTests();
+  void checkTests(const ast::Scheme& file);
+  void applyLocalPlan(const ast::Scheme& local);
   std::optional<std::string> cellText(const ast::Expr& e, const ir::Type& type);
   void applyFigureOptions(ir::Figure& fig, const ast::Decl& d, Ctx ctx);
   bool declareName(const std::string& name, Span span);

@@ -30,13 +30,11 @@ std::string joinNames(const std::vector<std::string>& names) {
 Checker::Checker(const ast::Scheme& ast, const SourceManager& sources, Diagnostics& diags)
     : ast_(ast), sources_(sources), diags_(diags), ir_(std::make_unique<ir::Scheme>()) {}
 
-std::unique_ptr<ir::Scheme> Checker::run() {
+std::unique_ptr<ir::Scheme> Checker::run(const std::vector<const ast::Scheme*>& localPlans) {
   size_t errorsBefore = diags_.errorCount();
   ir_->name = ast_.name;
   ir_->version = ast_.version.value_or("");
   ir_->span = ast_.span;
-  if (ast_.extends)
-    diags_.report(DiagId::ExtendsNotAllowed, ast_.extendsSpan, bilingual("`extends`", "`继承`"));
 
   collectSettings();
   collectEnums();
@@ -50,12 +48,57 @@ std::unique_ptr<ir::Scheme> Checker::run() {
   checkConstraints();
   checkAlerts();
   checkOutputs();
-  checkTests();
   for (const ast::DeclPtr& d : ast_.decls)
     if (d->kind == ast::DeclKind::Set)
       diags_.report(DiagId::ExtendsNotAllowed, d->span, bilingual("`set`", "`调整`"));
+  if (localPlans.empty()) checkTests(ast_);
+  for (const ast::Scheme* local : localPlans) applyLocalPlan(*local);
+  if (!localPlans.empty()) checkTests(*localPlans.back());
   if (diags_.errorCount() > errorsBefore) return nullptr;
   return std::move(ir_);
+}
+
+// ---------------------------------------------------------------------------- local plans
+
+void Checker::applyLocalPlan(const ast::Scheme& local) {
+  ir_->name = local.name;
+  if (local.version) ir_->version = *local.version;
+  for (const ast::DeclPtr& dp : local.decls) {
+    const ast::Decl& d = *dp;
+    if (d.kind == ast::DeclKind::Test) continue;
+    if (d.kind != ast::DeclKind::Set) {
+      Diagnostic& diag = diags_.report(DiagId::LocalPlanChange, d.span, bilingual("`", "`") + ast::declKindName(d.kind) + "`");
+      noteDeclared(diag, d.name.text);
+      continue;
+    }
+    int p = paramByName(d.name.text);
+    if (p < 0) {
+      Diagnostic& diag = diags_.report(DiagId::UnknownName, d.name.span, d.name.text);
+      std::vector<std::string> names;
+      for (const ir::Param& prm : ir_->params) names.push_back(prm.name);
+      suggest(diag, d.name.text, names);
+      continue;
+    }
+    ir::Param& param = ir_->params[p];
+    if (!param.adjustable) {
+      diags_.report(DiagId::NotAdjustable, d.name.span, d.name.text).note(DiagId::BaseDeclaration, param.span);
+      continue;
+    }
+    std::string text;
+    auto v = literalValue(*d.expr, param.type.withOptional(false), &text);
+    if (!v) continue;
+    if (param.rangeDeclared && param.type.isNumeric()) {
+      Decimal x = param.type.base == ir::BaseType::Int ? Decimal::fromInt(v->asInt()) : v->asDecimal();
+      if (!param.range.contains(x)) {
+        diags_.report(DiagId::AdjustOutOfBounds, d.expr->span, d.name.text, std::string(sources_.text(d.expr->span)),
+                      param.range.describe())
+            .note(DiagId::BaseDeclaration, param.span);
+        continue;
+      }
+    }
+    param.defaultValue = v;
+    param.defaultText = std::string(sources_.text(d.expr->span));
+  }
 }
 
 // ---------------------------------------------------------------------------- lookups

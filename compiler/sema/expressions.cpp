@@ -1403,8 +1403,18 @@ ir::ExprPtr Checker::checkRelationAggregate(const ast::Expr& e, ir::AggOp op, in
 // ---------------------------------------------------------------------------- entry point
 
 std::unique_ptr<ir::Scheme> analyze(const ast::Scheme& scheme, const SourceManager& sources, Diagnostics& diags) {
+  if (scheme.extends) {
+    diags.report(DiagId::ExtendsNotAllowed, scheme.extendsSpan, bilingual("`extends`", "`继承`"));
+    return nullptr;
+  }
   Checker checker(scheme, sources, diags);
   return checker.run();
+}
+
+std::unique_ptr<ir::Scheme> analyzeLocalPlan(const std::vector<const ast::Scheme*>& chain, const SourceManager& sources,
+                                            Diagnostics& diags) {
+  Checker checker(*chain.front(), sources, diags);
+  return checker.run(std::vector<const ast::Scheme*>(chain.begin() + 1, chain.end()));
 }
 
 }  // namespace kaoping::sema

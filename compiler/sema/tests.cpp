@@ -37,9 +37,9 @@ std::optional<std::string> Checker::cellText(const ast::Expr& e, const ir::Type&
   }
 }
 
-void Checker::checkTests() {
+void Checker::checkTests(const ast::Scheme& file) {
   const bool persons = ir_->subjects == ir::SubjectKind::Persons;
-  for (const ast::DeclPtr& dp : ast_.decls) {
+  for (const ast::DeclPtr& dp : file.decls) {
     const ast::Decl& d = *dp;
     if (d.kind != ast::DeclKind::Test) continue;
     ir::TestCase t;

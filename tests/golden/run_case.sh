@@ -64,6 +64,7 @@ case $kind in
     ;;
   check)
     base=${case%.kp}
+    [ -f "$base.expected" ] || [ -f "$base.zh.expected" ] || fail "no $base.expected"
     for lang in en zh; do
       exp=$base.expected
       [ $lang = zh ] && exp=$base.zh.expected

@@ -145,15 +145,16 @@ TEST(Names, UnknownNameSuggestsTheClosestVisibleName) {
 
 TEST(Names, UnknownEnumValueListsTheValues) {
   EXPECT_EQ(errors("  enum 等级 { 甲, 乙 }\n  attribute 级: 等级\n  let a = 级 == 丙"),
-            "t.kp:6:17: error[K0201]: unknown name `丙`\n"
-            "t.kp:4:13: note: the values of 等级 are: 甲, 乙\n");
+            "t.kp:6:16: error[K0201]: unknown name `丙`\n"
+            "t.kp:4:11: note: the values of 等级 are: 甲, 乙\n"
+            "t.kp:6:16: note: did you mean `级`?\n");
 }
 
 TEST(Names, UnknownEventKindInARule) {
   // In a rule file the kind is a name, not a data column.
   EXPECT_EQ(errors("  event 缺席 { 请假: bool }\n  score 德 base 100 { each 缺习: deduct 2 }"),
-            "t.kp:5:28: error[K0202]: unknown event kind `缺习`\n"
-            "t.kp:5:28: note: did you mean `缺席`?\n");
+            "t.kp:5:27: error[K0202]: unknown event kind `缺习`\n"
+            "t.kp:5:27: note: did you mean `缺席`?\n");
 }
 
 TEST(Names, UnknownAttributeTypeFunctionRelation) {
@@ -217,7 +218,7 @@ TEST(Names, DuplicateEnumNotesTheFirst) {
 }
 
 TEST(Names, DuplicateEnumValueAndMixedOrder) {
-  EXPECT_EQ(errors("  enum A { x, y, x }"), "t.kp:4:19: error[K0209]: value `x` is listed twice\n");
+  EXPECT_EQ(errors("  enum A { x, y, x }"), "t.kp:4:18: error[K0209]: value `x` is listed twice\n");
   EXPECT_EQ(errors("  enum A { x < y > z }"), "t.kp:4:10: error[K0318]: an ordered enum uses either `<` or `>` between all its values\n");
 }
 
@@ -323,7 +324,7 @@ TEST(Types, OperandsOfTheWrongKind) {
   EXPECT_EQ(errors("  let a = \"x\" == 1\n  let b = 2024-01-01 > 1"),
             "t.kp:4:11: error[K0303]: text and an integer cannot be compared\n"
             "t.kp:5:11: error[K0303]: a date and an integer cannot be compared\n");
-  EXPECT_EQ(errors("  let a = max(1, \"x\")"), "t.kp:4:19: error[K0301]: expected a number, found text\n");
+  EXPECT_EQ(errors("  let a = max(1, \"x\")"), "t.kp:4:18: error[K0301]: expected a number, found text\n");
 }
 
 TEST(Types, OrderingNeedsAnOrderedType) {
@@ -339,10 +340,10 @@ TEST(Types, OrderingNeedsAnOrderedType) {
 TEST(Types, ConditionsAndAmounts) {
   EXPECT_EQ(errors("  event 缺席 { 请假: bool; 天数: int }\n  score 德 base 100 floor 0 {\n"
                    "    each 缺席 where 天数: deduct 2\n    each 缺席: deduct 请假\n  }"),
-            "t.kp:6:21: error[K0301]: expected a condition (是/否), found an integer\n"
-            "t.kp:7:22: error[K0301]: expected a number, found yes/no (是/否)\n");
+            "t.kp:6:19: error[K0301]: expected a condition (是/否), found an integer\n"
+            "t.kp:7:21: error[K0301]: expected a number, found yes/no (是/否)\n");
   auto c = check("  event 缺席 { 天数: int }\n  score 德 base 100 { each 缺席 where 天数: deduct 2 }");
-  EXPECT_EQ(c->gnu(Lang::Zh), "t.kp:5:34: 错误[K0301]: 应为条件（是/否），实际为整数\n");
+  EXPECT_EQ(c->gnu(Lang::Zh), "t.kp:5:36: 错误[K0301]: 应为条件（是/否），实际为整数\n");
   EXPECT_EQ(errors("  let a = 1 and true\n  let b = not 2"),
             "t.kp:4:11: error[K0301]: expected a condition (是/否), found an integer\n"
             "t.kp:5:15: error[K0301]: expected a condition (是/否), found an integer\n");
@@ -350,7 +351,7 @@ TEST(Types, ConditionsAndAmounts) {
 }
 
 TEST(Types, DeclaredTypesAndDefaults) {
-  EXPECT_EQ(errors("  let t: string = 1"), "t.kp:4:20: error[K0301]: expected text, found an integer\n");
+  EXPECT_EQ(errors("  let t: string = 1"), "t.kp:4:19: error[K0301]: expected text, found an integer\n");
   auto c = check("  let u: decimal = 1");
   ASSERT_TRUE(c->ir) << c->gnu();
   EXPECT_EQ(c->figure("u").type.base, ir::BaseType::Decimal);
@@ -385,8 +386,8 @@ TEST(Types, CallArguments) {
             "t.kp:5:11: error[K0306]: `abs` takes 1 argument(s), found 2\n"
             "t.kp:6:11: error[K0306]: `count` takes 1 argument(s), found 0\n");
   EXPECT_EQ(errors("  let a = round(1.5, 20)\n  let b = round(1.5, 2, sideways)"),
-            "t.kp:4:23: error[K0316]: places must be between 0 and 12\n"
-            "t.kp:5:26: error[K0212]: unknown rounding mode `sideways`; expected one of half_up, half_even, half_down, down, up, floor, ceiling\n");
+            "t.kp:4:22: error[K0316]: places must be between 0 and 12\n"
+            "t.kp:5:25: error[K0212]: unknown rounding mode `sideways`; expected one of half_up, half_even, half_down, down, up, floor, ceiling\n");
   auto c = check("  let a = round(2.345, 2, half_even)");
   ASSERT_TRUE(c->ir) << c->gnu();
   EXPECT_EQ(c->exprOf("a"), "(round 2.345 2 half-even):dec");
@@ -397,8 +398,8 @@ TEST(Types, CallArguments) {
 TEST(Optional, OptionalValuesNeedADefault) {
   EXPECT_EQ(errors("  event 扣分 { 分值: decimal optional }\n  score s base 10 {\n    each 扣分 where 分值 > 1: deduct 1\n"
                    "    each 扣分: deduct 分值\n  }"),
-            "t.kp:6:21: error[K0305]: `分值` may have no value here (the attribute is optional and may be empty); say what it is then with `default`\n"
-            "t.kp:7:22: error[K0305]: the amount may have no value here (the attribute is optional and may be empty); say what it is then with `default`\n");
+            "t.kp:6:19: error[K0305]: `分值` may have no value here (the attribute is optional and may be empty); say what it is then with `default`\n"
+            "t.kp:7:21: error[K0305]: the amount may have no value here (the attribute is optional and may be empty); say what it is then with `default`\n");
   auto c = check("  event 扣分 { 分值: decimal optional; 等: int optional default 1 }\n  score s base 10 {\n"
                  "    each 扣分 where 分值 == 1: deduct 分值 default 0\n    each 扣分: deduct 等\n  }");
   EXPECT_TRUE(c->ir) << c->gnu();  // `==` with no value is false; a default makes it definite
@@ -407,7 +408,7 @@ TEST(Optional, OptionalValuesNeedADefault) {
 TEST(Optional, AggregatesOverNoRows) {
   EXPECT_EQ(errors("  event 扣分 { 分值: decimal }\n  score t = mean(扣分.分值)\n"
                    "  tier 等次 on mean(扣分.分值) { 优: >= 1; 差: otherwise }"),
-            "t.kp:5:9: error[K0305]: `t` may have no value here (there may be no `扣分` rows); say what it is then with `default`\n"
+            "t.kp:5:13: error[K0305]: `t` may have no value here (there may be no `扣分` rows); say what it is then with `default`\n"
             "t.kp:6:14: error[K0305]: the value may have no value here (there may be no `扣分` rows); say what it is then with `default`\n");
   auto c = check("  event 扣分 { 分值: decimal }\n  score u = mean(扣分.分值) default 0\n  let v = mean(扣分.分值)\n"
                  "  score w = sum(扣分.分值) + count(扣分)");
@@ -419,15 +420,15 @@ TEST(Optional, AggregatesOverNoRows) {
 
 TEST(Optional, OptionalParameters) {
   EXPECT_EQ(errors("  param 基: int optional\n  score c = 基 + 1"),
-            "t.kp:5:9: error[K0305]: `c` may have no value here (the parameter is optional and may not be given); say what it is then with `default`\n");
+            "t.kp:5:13: error[K0305]: `c` may have no value here (the parameter is optional and may not be given); say what it is then with `default`\n");
 }
 
 TEST(Optional, DivisionByADivisorThatCanBeZero) {
   EXPECT_EQ(errors("  event 扣分 { 分值: decimal }\n  let 人均 = sum(扣分.分值) / count(扣分)\n  score 德 base 100 { when 人均 > 1: deduct 1 }"),
             "t.kp:6:27: error[K0305]: `人均` may have no value here (the divisor `count(扣分)` can be 0); say what it is then with `default`\n");
   EXPECT_EQ(errors("  param 零: int >= 0 default 2\n  score b = 100 / 零\n  score d = 100 / 0"),
-            "t.kp:5:9: error[K0305]: `b` may have no value here (the divisor `零` can be 0); say what it is then with `default`\n"
-            "t.kp:6:9: error[K0305]: `d` may have no value here (the divisor `0` can be 0); say what it is then with `default`\n");
+            "t.kp:5:13: error[K0305]: `b` may have no value here (the divisor `零` can be 0); say what it is then with `default`\n"
+            "t.kp:6:13: error[K0305]: `d` may have no value here (the divisor `0` can be 0); say what it is then with `default`\n");
   // Divisors known to exclude 0 make a definite result.
   auto c = check("  event 扣分 {}\n  param 除: int in [1, 10] default 2\n  param 正: decimal > 0 default 1\n"
                  "  score a = 100 / 除\n  score b = 100 / 正\n  score e = 10 / (count(扣分) + 1)\n  score f = 10 / 4\n"
@@ -477,8 +478,8 @@ TEST(Dependencies, SelfReferenceAndCyclesThroughTiersAndCaps) {
 TEST(Contexts, RowConditionsSeeOnlyRowsAttributesAndParameters) {
   EXPECT_EQ(errors("  event 缺席 { 请假: bool }\n  let x = 1\n  score 德 base 100 {\n    each 缺席 where count(缺席) > 1: deduct 1\n"
                    "    each 缺席 where x > 1: deduct 1\n  }"),
-            "t.kp:7:20: error[K0308]: an aggregate over events cannot appear inside a per-event condition\n"
-            "t.kp:8:20: error[K0307]: the figure `x` cannot be used while reading events: only event attributes, roster attributes and parameters can\n");
+            "t.kp:7:19: error[K0308]: an aggregate over events cannot appear inside a per-event condition\n"
+            "t.kp:8:19: error[K0307]: the figure `x` cannot be used while reading events: only event attributes, roster attributes and parameters can\n");
 }
 
 TEST(Contexts, AlertsAndConstraints) {
@@ -520,7 +521,7 @@ TEST(Contexts, PreviousNeedsAnOutputColumn) {
 TEST(Figures, ScoresAndTheirOptions) {
   EXPECT_EQ(errors("  event 缺席 {}\n  score 德 { each 缺席: deduct 1 }\n  score 能 base 100 = 1"),
             "t.kp:5:9: error[K0410]: score `德` has rules but no base; add `base 100` (or `base 0`)\n"
-            "t.kp:6:12: error[K0409]: a score with `=` has no rule block; use `base` and rules, or a formula\n");
+            "t.kp:6:11: error[K0409]: a score with `=` has no rule block; use `base` and rules, or a formula\n");
   auto c = check("  event 缺席 { 分值: decimal }\n  score 德 base 100 扣完为止 cap 100 places 1 { each 缺席: deduct 分值 }\n"
                  "  score 能 base 10 { each 缺席: deduct 1 }");
   ASSERT_TRUE(c->ir) << c->gnu();
@@ -536,7 +537,7 @@ TEST(Figures, ScoresAndTheirOptions) {
 
 TEST(Figures, ScoreAmountsMustShareAType) {
   EXPECT_EQ(errors("  param 奖金: money default 1 元\n  event 缺席 {}\n  score 德 base 100 { each 缺席: deduct 奖金 }"),
-            "t.kp:6:37: error[K0302]: `德` cannot combine an integer and an amount of money (元)\n");
+            "t.kp:6:38: error[K0302]: `德` cannot combine an integer and an amount of money (元)\n");
 }
 
 TEST(Figures, TiersCapsVetoesQuotas) {
