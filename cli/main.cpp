@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <map>
 
 #include <CLI/CLI.hpp>
 
@@ -111,13 +112,23 @@ int check(const std::vector<std::string>& files, const Common& c) {
 int test(const std::vector<std::string>& args, bool coverage, double minCoverage, const Common& c) {
   Lang lang = chooseLang(c.lang);
   bool zh = lang == Lang::Zh;
-  size_t passed = 0, failed = 0, rules = 0, covered = 0;
+  size_t passed = 0, failed = 0;
   bool broken = false;
-  for (const std::string& path : ruleFiles(args)) {
+  // A rule counts as exercised when a test of any file run here made it apply: a local
+  // plan's base rules are covered by the base's own tests too.
+  struct Rule {
+    std::string where, citation;
+    bool covered = false;
+  };
+  std::map<std::string, Rule> rules;           // by canonical path and offset
+  std::vector<std::vector<std::string>> perFile;  // rule keys per file, in order
+  std::vector<std::string> paths = ruleFiles(args);
+  for (const std::string& path : paths) {
     SourceManager sources;
     Diagnostics diags;
     driver::Compiled compiled = driver::compileFile(sources, path, diags);
     std::cout << path << "\n";
+    perFile.emplace_back();
     if (!compiled.ok()) {
       printDiagnostics(sources, diags, c);
       broken = true;
@@ -130,19 +141,37 @@ int test(const std::vector<std::string>& args, bool coverage, double minCoverage
       (t.passed ? passed : failed)++;
     }
     if (report.tests.empty()) std::cout << (zh ? "  （没有测试）\n" : "  (no tests)\n");
-    rules += report.rules.size();
-    covered += report.covered();
-    if (coverage) {
-      std::cout << fmt::format(fmt::runtime(zh ? "  覆盖：{}/{} 条规则\n" : "  coverage: {}/{} rules\n"), report.covered(), report.rules.size());
-      for (const testing::RuleCoverage& r : report.rules)
-        if (!r.covered)
-          std::cout << (zh ? "    未被测试执行：" : "    not exercised: ") << sources.describe(r.span)
-                    << (r.citation.empty() ? "" : " [" + r.citation + "]") << "\n";
+    for (const testing::RuleCoverage& r : report.rules) {
+      std::string file = sources.file(r.span.file).path();
+      std::error_code ec;
+      std::string key = fs::weakly_canonical(file, ec).string() + ":" + std::to_string(r.span.begin);
+      Rule& rule = rules[key];
+      if (rule.where.empty()) rule = Rule{sources.describe(r.span), r.citation, false};
+      rule.covered |= r.covered;
+      perFile.back().push_back(key);
     }
   }
-  double percent = rules ? 100.0 * static_cast<double>(covered) / static_cast<double>(rules) : 100.0;
+  size_t covered = 0;
+  for (auto& [key, r] : rules) covered += r.covered;
+  if (coverage) {
+    std::cout << (zh ? "覆盖：\n" : "coverage:\n");
+    for (size_t i = 0; i < paths.size(); ++i) {
+      size_t mine = 0, ok = 0;
+      for (const std::string& key : perFile[i]) {
+        ++mine;
+        ok += rules[key].covered;
+      }
+      std::cout << fmt::format(fmt::runtime(zh ? "  {}：{}/{} 条规则\n" : "  {}: {}/{} rules\n"), paths[i], ok, mine);
+      for (const std::string& key : perFile[i])
+        if (!rules[key].covered)
+          std::cout << (zh ? "    未被测试执行：" : "    not exercised: ") << rules[key].where
+                    << (rules[key].citation.empty() ? "" : " [" + rules[key].citation + "]") << "\n";
+    }
+  }
+  double percent = rules.empty() ? 100.0 : 100.0 * static_cast<double>(covered) / static_cast<double>(rules.size());
   std::cout << fmt::format(fmt::runtime(zh ? "共 {} 个测试：{} 个通过，{} 个失败" : "{} tests: {} passed, {} failed"), passed + failed, passed, failed);
-  if (coverage || minCoverage > 0) std::cout << fmt::format(fmt::runtime(zh ? "；规则覆盖率 {:.1f}%（{}/{}）" : "; rule coverage {:.1f}% ({}/{})"), percent, covered, rules);
+  if (coverage || minCoverage > 0)
+    std::cout << fmt::format(fmt::runtime(zh ? "；规则覆盖率 {:.1f}%（{}/{}）" : "; rule coverage {:.1f}% ({}/{})"), percent, covered, rules.size());
   std::cout << "\n";
   if (minCoverage > 0 && percent < minCoverage) {
     std::cout << fmt::format(fmt::runtime(zh ? "覆盖率低于要求的 {}%\n" : "coverage is below the required {}%\n"), minCoverage);

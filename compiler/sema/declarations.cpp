@@ -295,7 +295,7 @@ std::optional<Value> Checker::literalValue(const ast::Expr& e, const ir::Type& t
     diags_.report(DiagId::BadDefault, e.span, bilingual("expected ", "应为") + typeName(type));
     return std::nullopt;
   }
-  if (text) *text = x->text.empty() ? std::string(sources_.text(e.span)) : x->text;
+  if (text) *text = x->text.empty() && type.base != ir::BaseType::String ? std::string(sources_.text(e.span)) : x->text;
   return x->constant;
 }
 

@@ -56,7 +56,7 @@ std::string kindName(const plan::Plan& plan, plan::Kind kind, uint32_t enumId) {
     case plan::Kind::Decimal: return bilingual("a number", "数值");
     case plan::Kind::Money: return bilingual("an amount of money", "金额");
     case plan::Kind::Percent: return bilingual("a percentage", "百分比");
-    case plan::Kind::Bool: return bilingual("是 or 否", "是或否");
+    case plan::Kind::Bool: return bilingual("是 or 否", "“是”或“否”");
     case plan::Kind::String: return bilingual("text", "文本");
     case plan::Kind::Date: return bilingual("a date (YYYY-MM-DD)", "日期（YYYY-MM-DD）");
     case plan::Kind::Enum: {
@@ -77,7 +77,15 @@ bool parseValue(std::string_view text, plan::Kind kind, uint32_t enumId, const p
       size_t i = 0;
       bool negative = false;
       if (i < text.size() && (text[i] == '-' || text[i] == '+')) negative = text[i++] == '-';
-      if (i == text.size() || text.size() - i > 18) break;
+      if (i == text.size()) break;
+      if (text.size() - i > 18) {
+        bool digits = text.find_first_not_of("0123456789", i) == std::string_view::npos;
+        if (digits) {
+          why = bilingual("an integer small enough (at most 18 digits)", "范围内的整数（最多 18 位）");
+          return false;
+        }
+        break;
+      }
       int64_t v = 0;
       for (; i < text.size(); ++i) {
         unsigned d = static_cast<unsigned char>(text[i]) - '0';
