@@ -205,7 +205,10 @@ int run(const std::string& rules, const eval::Inputs& inputs, const std::string&
     return kExitErrors;
   }
   printDiagnostics(sources, diags, c);
-  if (!quiet) std::cout << output::summary(*results, outDir, lang);
+  if (!quiet) std::cout << output::summary(*results, outDir, lang, &sources);
+  else
+    for (const eval::AlertHit& a : results->alerts)
+      std::cerr << (lang == Lang::Zh ? "警示：" : "ALERT: ") << output::alertText(*results, a, &sources) << "\n";
   return results->alerts.empty() ? kExitOk : kExitAlert;
 }
 

@@ -86,6 +86,18 @@ class Builder {
       pf.citation = f.citation;
       if (f.kind == ir::FigureKind::Tier && f.expr && f.expr->op == ir::Op::Figure)
         pf.tierOf = static_cast<int32_t>(f.expr->index);
+      if (f.expr) {
+        pf.definition = f.expr->span;
+        collectAggregates(*f.expr, pf.aggregates);
+      }
+      if (f.base) collectAggregates(*f.base, pf.aggregates);
+      for (const ir::Rule& r : f.rules) {
+        if (r.kind == ir::RuleKind::Each) continue;
+        if (r.condition) collectAggregates(*r.condition, pf.aggregates);
+        for (const ir::Effect& e : r.effects) collectAggregates(*e.amount, pf.aggregates);
+      }
+      for (const ir::Figure::TierArm& arm : f.tierArms) pf.tierArms.emplace_back(arm.value, arm.span);
+      pf.uses = f.dependsOn;
       if (f.kind == ir::FigureKind::Grouped) {
         pf.grouped = true;
         const ir::Type& key = s_.eventKinds[f.groupKind].attributes[f.groupAttr].type;
@@ -123,7 +135,22 @@ class Builder {
       pc.citation = c.citation;
       p_->constraints.push_back(std::move(pc));
     }
-    for (const ir::Alert& a : s_.alerts) p_->alerts.push_back(Alert{a.message, program(*a.condition), a.span});
+    for (const ir::Alert& a : s_.alerts) {
+      Alert pa;
+      pa.message = a.message;
+      pa.condition = program(*a.condition);
+      pa.span = a.span;
+      if (a.condition->op == ir::Op::Compare) {
+        pa.lhs = program(*a.condition->args[0]);
+        pa.rhs = program(*a.condition->args[1]);
+        pa.lhsSpan = a.condition->args[0]->span;
+        pa.rhsSpan = a.condition->args[1]->span;
+        pa.kind = kindOf(a.condition->args[0]->type);
+        pa.enumId = a.condition->args[0]->type.enumId;
+        pa.op = a.condition->cmp;
+      }
+      p_->alerts.push_back(std::move(pa));
+    }
     p_->tests = s_.tests;
     return std::move(p_);
   }
@@ -227,6 +254,7 @@ class Builder {
         st.kind = StepKind::Score;  // a formula with floor/cap is a score without rules
         if (!f.floor && !f.cap) st.kind = StepKind::Formula;
         st.program = program(*f.expr);
+        if (f.expr->op == ir::Op::Round) st.unrounded = program(*f.expr->args[0]);
         if (f.floor) st.floor = program(*f.floor);
         if (f.cap) st.cap = program(*f.cap);
         break;

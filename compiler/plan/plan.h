@@ -222,6 +222,7 @@ struct Step {
   StepKind kind = StepKind::Formula;
   uint32_t figure = 0;
   Program program;             // Formula/Grouped: the value; Veto: the replacement
+  Program unrounded;           // Formula `round(x, n)`: x, for explanations
   // Score
   Program base, floor, cap;
   uint32_t slot = 0;           // contribution slot filled while reading events
@@ -259,6 +260,10 @@ struct Figure {
   bool readFromHistory = false;
   int32_t tierOf = -1;  // a tier: the figure it tiers, when it tiers one directly
   Span span;
+  Span definition;      // the expression that defines it (formulas, tiers)
+  std::vector<std::pair<uint32_t, Span>> tierArms;  // a tier: each arm's value and pattern
+  std::vector<uint32_t> aggregates;  // the aggregates over events its definition reads
+  std::vector<uint32_t> uses;        // the figures its definition reads
   std::string citation;
 };
 
@@ -274,6 +279,13 @@ struct Alert {
   std::string message;
   Program condition;
   Span span;
+  // When the condition compares two values (Σ效能奖 > 奖金总额上限), both sides, so that
+  // the alert can say by how much.
+  Program lhs, rhs;
+  Span lhsSpan, rhsSpan;
+  Kind kind = Kind::Decimal;
+  uint32_t enumId = 0;
+  ir::CompareOp op = ir::CompareOp::Gt;
 };
 
 // ---------------------------------------------------------------------------- the plan

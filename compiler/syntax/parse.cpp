@@ -254,7 +254,7 @@ class Builder {
       ast::DeclPtr d = declaration(item->declaration());
       if (!d) continue;
       if (item->citation()) d->citation = citation(item->citation());
-      d->span = span(item);
+      d->span = span(item->declaration());  // the citation has its own span
       s->decls.push_back(std::move(d));
     }
     return s;

@@ -35,13 +35,21 @@ std::unique_ptr<Results> run(const plan::Plan& plan, const Inputs& inputs, Diagn
   st.trace = inputs.traceLedger;
   Vm vm(st);
   try {
-    if (!loadSubjects(st, inputs)) return nullptr;
-    bool ok = loadParams(st, inputs);
-    ok = buildRelations(st, vm) && ok;
-    ok = loadHistory(st, inputs) && ok;
+    // Every bad row is reported: the events are still checked when the roster has errors
+    // (rows about subjects whose roster row was bad are not reported again).
+    bool ok = loadSubjects(st, inputs);
+    st.rosterFailed = !ok;
+    ok = loadParams(st, inputs) && ok;
+    if (!st.rosterFailed) {
+      ok = buildRelations(st, vm) && ok;
+      ok = loadHistory(st, inputs) && ok;
+    }
+    if (st.trace) {
+      results->ledger.assign(st.n, {});
+      results->aggregateRows.assign(st.n, {});
+    }
+    ok = streamEvents(st, vm, inputs) && ok;
     if (!ok) return nullptr;
-    if (st.trace) results->ledger.assign(st.n, {});
-    if (!streamEvents(st, vm, inputs)) return nullptr;
     if (!checkConstraints(st, vm)) return nullptr;
     computeFigures(st, vm);
     evaluateAlerts(st, vm);

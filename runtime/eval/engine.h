@@ -31,19 +31,30 @@ struct Inputs {
 // One line of a figure's explanation.
 struct LedgerEntry {
   uint32_t figure;
-  enum class What : uint8_t { Base, Rule, Floor, Cap, Value, Adjustment, Rank } what;
+  enum class What : uint8_t { Base, Rule, Floor, Cap, Value, Adjustment, Rank, Tier, Unrounded } what;
   Value amount;
   Span rule;            // the rule or declaration in the rule file
   uint32_t file = 0;    // input file (index into Results::files) of the row, if any
   uint64_t offset = 0;  // byte offset of the row in that file
   bool hasRow = false;
   uint32_t from = UINT32_MAX;  // the subject whose row it was (joint liability)
-  std::string note;
+  std::string note;            // a reason (caps, vetoes), or the standing (ranks, quotas)
+  uint32_t position = 0, of = 0, keep = 0;  // ranks and quotas: place in the group, its size, places kept
+};
+
+// A row an aggregate counted for a subject (kept when traced).
+struct AggregateRow {
+  uint32_t aggregate;
+  uint32_t file;
+  uint64_t offset;
+  Value value;  // the row's value for the aggregate (absent for count/exists)
 };
 
 struct AlertHit {
   std::string message;
   Span span;
+  const plan::Alert* alert = nullptr;
+  Value lhs, rhs;  // both sides of the comparison, when the condition is one
 };
 
 class Results {
@@ -58,6 +69,7 @@ class Results {
   std::vector<AlertHit> alerts;
   std::vector<std::string> files;        // every input file read, in reading order
   std::vector<std::vector<LedgerEntry>> ledger;  // [subject], when traced
+  std::vector<std::vector<AggregateRow>> aggregateRows;  // [subject], when traced
   uint64_t events = 0;
 
   explicit Results(const plan::Plan& p) : plan(p), strings(p.strings) {}

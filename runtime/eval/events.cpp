@@ -292,6 +292,7 @@ class Streamer {
     std::string_view subjectText = fields[cols.subject];
     uint32_t subject = st_.idIndex.find(subjectText);
     if (subject == kNone) {
+      if (st_.rosterFailed) return;  // its roster row may be one of the bad ones
       st_.diags.reportData(DiagId::DataUnknownSubject, where(offset, "subject"), utf8::escapeInvalid(subjectText),
                            p_.subjects == plan::SubjectKind::Persons ? "roster.csv" : "units.csv");
       return;
@@ -373,6 +374,8 @@ class Streamer {
         }
         updateCells(p_, st_.results.strings, agg, cells, value, weight, orderKey);
         if (agg.trackRows) st_.tracked[subject].push_back(TrackedRow{action.aggregate, RowRef{fileIndex_, offset}});
+        if (st_.trace)
+          st_.results.aggregateRows[subject].push_back(AggregateRow{action.aggregate, fileIndex_, offset, value});
         continue;
       }
       if (action.condition.valid() && !vm_.test(action.condition, frame)) continue;

@@ -57,6 +57,7 @@ struct State {
   Results& results;
   Diagnostics& diags;
   bool trace = false;
+  bool rosterFailed = false;  // keep checking events, but only their own values
 
   uint32_t n = 0;  // subjects
   IdIndex idIndex;

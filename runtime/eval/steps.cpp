@@ -173,10 +173,42 @@ class Stepper {
 
   void formula(const plan::Step& step) {
     std::vector<Value>& out = values(step.figure);
+    const plan::Figure& fig = p_.figures[step.figure];
     for (uint32_t s = 0; s < st_.n; ++s) {
       out[s] = vm_.eval(step.program, at(s));
-      note(s, step.figure, LedgerEntry::What::Value, out[s], step.span);
+      if (!st_.trace) continue;
+      if (step.unrounded.valid()) {
+        Value exact = vm_.eval(step.unrounded, at(s));
+        if (!exact.absent && exact.bits != out[s].bits)
+          note(s, step.figure, LedgerEntry::What::Unrounded, exact, fig.definition);
+      }
+      // A tier: the first arm giving the value.
+      Span arm = fig.definition;
+      LedgerEntry::What what = LedgerEntry::What::Value;
+      for (const auto& [value, span] : fig.tierArms)
+        if (!out[s].absent && value == out[s].asIndex()) {
+          arm = span;
+          what = LedgerEntry::What::Tier;
+          break;
+        }
+      note(s, step.figure, what, out[s], arm);
     }
+  }
+
+  // "P2 95.00, P3 95.00" — the members of a ranking with their first key.
+  std::string standing(const plan::Step& step, const std::vector<std::vector<Value>>& keys,
+                       const std::vector<uint32_t>& group, size_t from, size_t to) const {
+    std::string out;
+    for (size_t i = from; i < to && i < group.size(); ++i) {
+      if (!out.empty()) out += "; ";
+      out += st_.results.ids[group[i]];
+      if (!keys.empty()) {
+        plan::Kind k = step.keyKinds[0];
+        int places = k == plan::Kind::Int ? 0 : 2;
+        out += " " + st_.results.valueText(k, step.keyEnums[0], places, keys[0][group[i]]);
+      }
+    }
+    return out;
   }
 
   void credit(std::vector<__int128>& extra, const plan::Effect& e, uint32_t subject, const Value& amount,
@@ -294,8 +326,13 @@ class Stepper {
       sortByKeys(st_, step, keys, group);
       for (size_t i = 0; i < group.size(); ++i) {
         out[group[i]] = Value::ofInt(static_cast<int64_t>(i + 1));
-        note(group[i], step.figure, LedgerEntry::What::Rank, out[group[i]], step.span,
-             std::to_string(i + 1) + "/" + std::to_string(group.size()));
+        if (st_.trace) {
+          LedgerEntry e{step.figure, LedgerEntry::What::Rank, out[group[i]], step.span, 0, 0, false, kNone,
+                        standing(step, keys, group, i == 0 ? 0 : i - 1, i + 2)};
+          e.position = static_cast<uint32_t>(i + 1);
+          e.of = static_cast<uint32_t>(group.size());
+          st_.ledger(group[i], std::move(e));
+        }
       }
     }
   }
@@ -346,10 +383,16 @@ class Stepper {
       sortByKeys(st_, step, keys, group);
       Value count = vm_.eval(step.count, at(group.front()));
       size_t keep = count.absent || count.asInt() < 0 ? 0 : static_cast<size_t>(count.asInt());
-      for (size_t i = keep; i < group.size(); ++i) {
-        out[group[i]] = Value::ofIndex(step.demoteTo);
-        note(group[i], step.figure, LedgerEntry::What::Adjustment, out[group[i]], step.span,
-             step.reason.empty() ? "quota" : step.reason);
+      for (size_t i = keep; i < group.size(); ++i) out[group[i]] = Value::ofIndex(step.demoteTo);
+      if (!st_.trace) continue;
+      // Everyone who competed sees who kept the value and the order that decided it.
+      std::string order = standing(step, keys, group, 0, group.size());
+      for (size_t i = 0; i < group.size(); ++i) {
+        LedgerEntry e{step.figure, LedgerEntry::What::Adjustment, out[group[i]], step.span, 0, 0, false, kNone, order};
+        e.position = static_cast<uint32_t>(i + 1);
+        e.of = static_cast<uint32_t>(group.size());
+        e.keep = static_cast<uint32_t>(keep);
+        st_.ledger(group[i], std::move(e));
       }
     }
   }
@@ -367,7 +410,13 @@ void evaluateAlerts(State& st, Vm& vm) {
   for (const plan::Alert& a : st.plan.alerts) {
     Frame f;
     Value v = vm.eval(a.condition, f);
-    if (!v.absent && v.asBool()) st.results.alerts.push_back(AlertHit{a.message, a.span});
+    if (v.absent || !v.asBool()) continue;
+    AlertHit hit{a.message, a.span, &a, Value::none(), Value::none()};
+    if (a.lhs.valid()) {
+      hit.lhs = vm.eval(a.lhs, f);
+      hit.rhs = vm.eval(a.rhs, f);
+    }
+    st.results.alerts.push_back(hit);
   }
 }
 

@@ -2,6 +2,7 @@
 // group sizes and relations.
 #include <algorithm>
 #include <filesystem>
+#include <set>
 #include <unordered_map>
 
 #include "compiler/support/date.h"
@@ -103,7 +104,14 @@ bool parseValue(std::string_view text, plan::Kind kind, uint32_t enumId, const p
     case plan::Kind::Money: {
       if (kind == plan::Kind::Money && text.size() > 3 && text.substr(text.size() - 3) == "元") text.remove_suffix(3);
       Decimal d;
-      if (!Decimal::parseFast(text.data(), text.size(), d)) break;
+      if (!Decimal::parseFast(text.data(), text.size(), d)) {
+        Decimal::ParseError err{};
+        if (!Decimal::parse(text, &err) && err == Decimal::ParseError::TooManyFractionDigits) {
+          why = bilingual("a number with at most 18 decimal places", "最多 18 位小数的数值");
+          return false;
+        }
+        break;
+      }
       out = Value::ofDecimal(d);
       return true;
     }
@@ -116,11 +124,13 @@ bool parseValue(std::string_view text, plan::Kind kind, uint32_t enumId, const p
       return true;
     }
     case plan::Kind::Bool:
-      if (text == "是" || text == "true" || text == "TRUE" || text == "True") {
+      // 是 and 否 are the two values of a yes/no column (SCHEMES.md); JSON Lines true and
+      // false are read as these.
+      if (text == "是") {
         out = Value::ofBool(true);
         return true;
       }
-      if (text == "否" || text == "false" || text == "FALSE" || text == "False") {
+      if (text == "否") {
         out = Value::ofBool(false);
         return true;
       }
@@ -367,10 +377,10 @@ bool loadSubjects(State& st, const Inputs& inputs) {
   st.n = static_cast<uint32_t>(r.ids.size());
   r.attributes[ir::kAttrId].assign(st.n, Value{});
   for (uint32_t s = 0; s < st.n; ++s) r.attributes[ir::kAttrId][s] = Value::ofIndex(r.strings.intern(r.ids[s]));
+  st.idIndex.build(r.ids);  // also when there were errors: the events are still checked
   if (st.diags.errorCount() > errorsBefore) return false;
 
   // Ids must be unique across every roster of the run.
-  st.idIndex.build(r.ids);
   {
     std::unordered_map<std::string_view, uint32_t> first;
     for (uint32_t s = 0; s < st.n; ++s) {
@@ -480,7 +490,19 @@ bool loadParams(State& st, const Inputs& inputs) {
   bool ok = true;
   st.params.assign(p.params.size(), Value::none());
   std::vector<bool> given(p.params.size(), false);
-  for (const auto& [name, text] : inputs.params) {
+  std::set<std::string> seen;
+  for (const auto& [rawName, rawText] : inputs.params) {
+    auto trim = [](std::string t) {
+      size_t a = t.find_first_not_of(" \t"), b = t.find_last_not_of(" \t");
+      return a == std::string::npos ? std::string() : t.substr(a, b - a + 1);
+    };
+    std::string name = trim(rawName), text = trim(rawText);
+    if (!seen.insert(name).second) {
+      st.diags.reportData(DiagId::DataBadParam, DataLocation{"--param", 0, name}, name,
+                          bilingual("given more than once", "重复给出"));
+      ok = false;
+      continue;
+    }
     size_t i = 0;
     while (i < p.params.size() && p.params[i].name != name) ++i;
     DataLocation where{"--param", 0, name};

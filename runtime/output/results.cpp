@@ -210,7 +210,18 @@ std::string pad(const std::string& s, size_t width, bool right = false) {
 
 }  // namespace
 
-std::string summary(const eval::Results& r, const std::string& outDir, Lang lang) {
+std::string alertText(const eval::Results& r, const eval::AlertHit& a, const SourceManager* sources) {
+  if (!a.alert || !a.alert->lhs.valid() || !sources) return a.message;
+  auto shown = [&](const Value& v) {
+    std::string t = r.valueText(a.alert->kind, a.alert->enumId, 2, v);
+    if (a.alert->kind == plan::Kind::Money && !v.absent) t = v.asDecimal().toString() + " 元";
+    return t;
+  };
+  return fmt::format("{} ({} = {} {} {} = {})", a.message, sources->text(a.alert->lhsSpan), shown(a.lhs),
+                     ir::compareSymbol(a.alert->op), sources->text(a.alert->rhsSpan), shown(a.rhs));
+}
+
+std::string summary(const eval::Results& r, const std::string& outDir, Lang lang, const SourceManager* sources) {
   const plan::Plan& p = r.plan;
   bool zh = lang == Lang::Zh;
   std::string out;
@@ -286,7 +297,7 @@ std::string summary(const eval::Results& r, const std::string& outDir, Lang lang
     }
     out += line(rows[i]);
   }
-  for (const eval::AlertHit& a : r.alerts) out += (zh ? "警示：" : "ALERT: ") + a.message + "\n";
+  for (const eval::AlertHit& a : r.alerts) out += (zh ? "警示：" : "ALERT: ") + alertText(r, a, sources) + "\n";
   if (!outDir.empty())
     out += zh ? fmt::format("结果已写入 {}/results.csv 和 {}/results.json\n", outDir, outDir)
               : fmt::format("Results written to {}/results.csv and {}/results.json\n", outDir, outDir);

@@ -22,6 +22,9 @@ bool writeAtomically(const std::string& path, const std::string& content, std::s
 
 // A short readable account of a run: subjects scored, count per tier and mean score per
 // unit (or per parent unit), the alerts, where the files went.
-std::string summary(const eval::Results& results, const std::string& outDir, Lang lang);
+std::string summary(const eval::Results& results, const std::string& outDir, Lang lang,
+                    const SourceManager* sources = nullptr);
+// "全局效能奖总额超过奖金总额上限 (sum(all.效能奖) = 7100 元 > 奖金总额上限 = 7099 元)"
+std::string alertText(const eval::Results& results, const eval::AlertHit& alert, const SourceManager* sources);
 
 }  // namespace kaoping::output
