@@ -15,6 +15,7 @@
 #include "compiler/driver/compile.h"
 #include "compiler/support/diagnostics.h"
 #include "runtime/eval/engine.h"
+#include "runtime/output/explain.h"
 #include "runtime/output/results.h"
 #include "runtime/testing/rule_tests.h"
 
@@ -180,6 +181,41 @@ int test(const std::vector<std::string>& args, bool coverage, double minCoverage
   return failed || broken ? kExitErrors : kExitOk;
 }
 
+int explainCommand(const std::string& rules, const eval::Inputs& inputs, const std::string& subject,
+                   const std::string& figure, const Common& c) {
+  SourceManager sources;
+  Diagnostics diags;
+  driver::Compiled compiled = driver::compileFile(sources, rules, diags);
+  if (!compiled.ok()) {
+    printDiagnostics(sources, diags, c);
+    return kExitErrors;
+  }
+  eval::Inputs traced = inputs;
+  traced.traceLedger = true;
+  std::unique_ptr<eval::Results> results = eval::run(*compiled.plan, traced, diags);
+  Lang lang = chooseLang(c.lang);
+  if (!results) {
+    printDiagnostics(sources, diags, c);
+    return kExitErrors;
+  }
+  auto it = std::find(results->ids.begin(), results->ids.end(), subject);
+  if (it == results->ids.end()) {
+    std::cerr << "kaoping: " << (lang == Lang::Zh ? "没有考评对象 " : "no subject ") << subject << "\n";
+    return kExitUsage;
+  }
+  int32_t f = -1;
+  if (!figure.empty()) {
+    for (size_t i = 0; i < compiled.plan->figures.size(); ++i)
+      if (compiled.plan->figures[i].name == figure) f = static_cast<int32_t>(i);
+    if (f < 0) {
+      std::cerr << "kaoping: " << (lang == Lang::Zh ? "方案中没有指标 " : "the scheme has no figure ") << figure << "\n";
+      return kExitUsage;
+    }
+  }
+  std::cout << output::explain(*results, sources, static_cast<uint32_t>(it - results->ids.begin()), f, lang);
+  return kExitOk;
+}
+
 int run(const std::string& rules, const eval::Inputs& inputs, const std::string& outDir, bool quiet, const Common& c) {
   SourceManager sources;
   Diagnostics diags;
@@ -242,10 +278,22 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0.0, 100.0));
   addCommon(testCmd);
 
+  CLI::App* explainCmd = app.add_subcommand("explain", "Explain a subject's figures: every rule, row and decision behind them");
+  std::string explainRules, explainSubject, explainFigure;
+  std::vector<std::string> explainData, explainParams;
+  std::string explainHistory;
+  explainCmd->add_option("rules", explainRules, "The scheme (.kp)")->required();
+  explainCmd->add_option("--data", explainData, "Data directories, as for run")->required()->check(CLI::ExistingDirectory);
+  explainCmd->add_option("--subject", explainSubject, "The id of the person or unit")->required();
+  explainCmd->add_option("--figure", explainFigure, "Only this figure");
+  explainCmd->add_option("--history", explainHistory, "results.csv of the previous period")->check(CLI::ExistingFile);
+  explainCmd->add_option("--param", explainParams, "NAME=VALUE (repeatable)");
+  addCommon(explainCmd);
+
   CLI::App* runCmd = app.add_subcommand("run", "Run a scheme on the data of one or more directories");
   std::string rules, outDir, history;
   std::vector<std::string> dataDirs, params;
-  bool quiet = false, ledger = false;
+  bool quiet = false;
   runCmd->add_option("rules", rules, "The scheme (.kp)")->required();
   runCmd->add_option("--data", dataDirs, "A directory with roster.csv or units.csv and event files (repeatable)")
       ->required()
@@ -254,7 +302,8 @@ int main(int argc, char** argv) {
   runCmd->add_option("--history", history, "results.csv of the previous period")->check(CLI::ExistingFile);
   runCmd->add_option("--param", params, "A parameter of the scheme: NAME=VALUE (repeatable)");
   runCmd->add_flag("--quiet", quiet, "Do not print the summary");
-  runCmd->add_flag("--ledger", ledger, "Put every figure's ledger of rule applications in results.json");
+  bool noLedger = false;
+  runCmd->add_flag("--no-ledger", noLedger, "Leave the ledger of every figure out of results.json (for large runs)");
   runCmd->add_option("--format", common.format, "Diagnostics as text, gnu or json")->check(CLI::IsMember({"text", "gnu", "json"}));
   addCommon(runCmd);
 
@@ -266,17 +315,28 @@ int main(int argc, char** argv) {
   }
   if (checkCmd->parsed()) return check(checkFiles, common);
   if (testCmd->parsed()) return test(testFiles, coverage, minCoverage, common);
+  auto parseParams = [](const std::vector<std::string>& list, eval::Inputs& in) {
+    for (const std::string& p : list) {
+      size_t eq = p.find('=');
+      if (eq == std::string::npos || eq == 0) {
+        std::cerr << "kaoping: --param " << p << ": expected NAME=VALUE\n";
+        return false;
+      }
+      in.params.emplace_back(p.substr(0, eq), p.substr(eq + 1));
+    }
+    return true;
+  };
+  if (explainCmd->parsed()) {
+    eval::Inputs in;
+    in.dataDirs = explainData;
+    if (!explainHistory.empty()) in.history = explainHistory;
+    if (!parseParams(explainParams, in)) return kExitUsage;
+    return explainCommand(explainRules, in, explainSubject, explainFigure, common);
+  }
   eval::Inputs inputs;
   inputs.dataDirs = dataDirs;
   if (!history.empty()) inputs.history = history;
-  inputs.traceLedger = ledger;
-  for (const std::string& p : params) {
-    size_t eq = p.find('=');
-    if (eq == std::string::npos || eq == 0) {
-      std::cerr << "kaoping: --param " << p << ": expected NAME=VALUE\n";
-      return kExitUsage;
-    }
-    inputs.params.emplace_back(p.substr(0, eq), p.substr(eq + 1));
-  }
+  inputs.traceLedger = !noLedger;
+  if (!parseParams(params, inputs)) return kExitUsage;
   return run(rules, inputs, outDir, quiet, common);
 }

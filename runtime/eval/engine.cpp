@@ -29,6 +29,16 @@ std::string Results::text(uint32_t figure, uint32_t subject) const {
   return valueText(f.kind, f.enumId, f.places, v);
 }
 
+std::string Results::groupName(uint32_t figure, uint32_t key) const {
+  const plan::Figure& f = plan.figures[figure];
+  for (const plan::Aggregate& a : plan.aggregates)
+    if (f.groupsAreEnum && !f.groupAggregates.empty() && &a == &plan.aggregates[f.groupAggregates[0]]) {
+      const plan::Column& c = plan.kinds[a.eventKind].attributes[a.groupedBy];
+      return plan.enums[c.enumId].values[key];
+    }
+  return std::string(strings.text(key));
+}
+
 std::unique_ptr<Results> run(const plan::Plan& plan, const Inputs& inputs, Diagnostics& diags) {
   auto results = std::make_unique<Results>(plan);
   State st(plan, *results, diags);

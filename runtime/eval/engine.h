@@ -63,6 +63,9 @@ class Results {
   std::vector<std::string> ids;      // subject ids in roster order
   std::vector<uint32_t> byId;        // subject indexes sorted by id (bytes)
   std::vector<std::vector<Value>> figures;  // [figure][subject]
+  // Figures grouped by an event attribute: [figure][subject] → (group key, value); the key
+  // is the enum value's index or the interned string.
+  std::vector<std::vector<std::vector<std::pair<uint32_t, Value>>>> grouped;
   std::vector<std::vector<Value>> attributes;  // [subject attribute][subject]
   StringPool strings;
   std::vector<std::string> departments;  // display names "unit/dept"
@@ -77,6 +80,8 @@ class Results {
   // The value as results.csv prints it (no CSV quoting).
   std::string text(uint32_t figure, uint32_t subject) const;
   std::string valueText(plan::Kind kind, uint32_t enumId, int places, const Value& v) const;
+  // The name of a group of a grouped figure (an enum value or the string).
+  std::string groupName(uint32_t figure, uint32_t key) const;
 };
 
 std::unique_ptr<Results> run(const plan::Plan& plan, const Inputs& inputs, Diagnostics& diags);

@@ -67,7 +67,6 @@ struct State {
   std::vector<__int128> slots;                   // n * plan.slotsPerSubject
   std::vector<std::vector<SparseCell>> sparse;   // [subject]
   std::vector<std::vector<TrackedRow>> tracked;  // [subject]
-  std::vector<std::vector<std::vector<std::pair<uint32_t, Value>>>> grouped;  // [figure][subject]
   std::vector<std::vector<Value>> history;       // [figure][subject], for previous()
   std::vector<Value> params;
   std::vector<int32_t> windows;                  // month indexes of the period(s) seen

@@ -145,7 +145,7 @@ class Stepper {
 
   void run() {
     st_.results.figures.assign(p_.figures.size(), std::vector<Value>(st_.n, Value::none()));
-    st_.grouped.assign(p_.figures.size(), {});
+    st_.results.grouped.assign(p_.figures.size(), {});
     for (const plan::Step& step : p_.steps) {
       switch (step.kind) {
         case plan::StepKind::Formula: formula(step); break;
@@ -289,7 +289,7 @@ class Stepper {
 
   void grouped(const plan::Step& step) {
     const plan::Figure& fig = p_.figures[step.figure];
-    auto& store = st_.grouped[step.figure];
+    auto& store = st_.results.grouped[step.figure];
     store.assign(st_.n, {});
     for (uint32_t s = 0; s < st_.n; ++s) {
       std::vector<uint32_t> keys;

@@ -163,7 +163,7 @@ Value Vm::relationAggregate(const plan::RelationAgg& ra, const Frame& frame) {
 }
 
 Value Vm::groupedAggregate(const plan::GroupedAgg& ga, const Frame& frame) {
-  const auto& groups = s_.grouped[ga.figure][frame.subject];
+  const auto& groups = s_.results.grouped[ga.figure][frame.subject];
   const bool decimal = isDecimal(ga.valueKind);
   __int128 acc = 0;
   Value best = Value::none();

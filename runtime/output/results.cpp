@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "compiler/support/utf8.h"
+#include "runtime/output/explain.h"
 
 namespace kaoping::output {
 
@@ -90,6 +91,8 @@ std::string resultsCsv(const eval::Results& r) {
 }
 
 std::string resultsJson(const eval::Results& r, const SourceManager* sources) {
+  std::unique_ptr<RowLocator> rows;
+  if (!r.ledger.empty()) rows = std::make_unique<RowLocator>(r, referencedRows(r));
   std::string out = "{\n  \"scheme\": ";
   jsonString(out, r.plan.name);
   out += ",\n  \"version\": ";
@@ -124,15 +127,17 @@ std::string resultsJson(const eval::Results& r, const SourceManager* sources) {
         out += firstEntry ? "" : ", ";
         firstEntry = false;
         const plan::Figure& fig = r.plan.figures[e.figure];
-        static const char* what[] = {"base", "rule", "floor", "cap", "value", "adjustment", "rank"};
+        static const char* what[] = {"base", "rule", "floor", "cap", "value", "adjustment", "rank", "tier", "unrounded"};
         out += "{\"figure\": ";
         jsonString(out, fig.name);
         out += ", \"step\": ";
         jsonString(out, what[static_cast<int>(e.what)]);
         out += ", \"amount\": ";
         plan::Kind k = fig.kind;
-        std::string amount = r.valueText(k, fig.enumId, std::max(fig.places, 2), e.amount);
-        if (isNumber(k) && !e.amount.absent) out += amount;
+        std::string amount = e.what == eval::LedgerEntry::What::Unrounded
+                                 ? e.amount.asDecimal().toString()
+                                 : r.valueText(k, fig.enumId, std::max(fig.places, 2), e.amount);
+        if ((isNumber(k) || e.what == eval::LedgerEntry::What::Unrounded) && !e.amount.absent) out += amount;
         else jsonString(out, amount);
         if (sources && e.rule.valid()) {
           out += ", \"rule\": ";
@@ -140,8 +145,10 @@ std::string resultsJson(const eval::Results& r, const SourceManager* sources) {
         }
         if (e.hasRow) {
           out += ", \"row\": ";
-          jsonString(out, fmt::format("{}@{}", r.files[e.file], e.offset));
+          jsonString(out, rows->where(e.file, e.offset));
         }
+        if (e.of) out += fmt::format(", \"position\": {}, \"of\": {}", e.position, e.of);
+        if (e.keep) out += fmt::format(", \"kept\": {}", e.keep);
         if (e.from != UINT32_MAX) {
           out += ", \"from\": ";
           jsonString(out, r.ids[e.from]);
