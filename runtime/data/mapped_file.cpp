@@ -7,75 +7,98 @@
 
 #include <cerrno>
 #include <cstring>
+#include <utility>
 
 namespace kaoping::data {
 
+namespace {
+
+std::string describe(const std::string& path, int err) { return path + ": " + std::strerror(err); }
+
+// Closes fd on every path out of open().
+struct Fd {
+  int fd;
+  ~Fd() {
+    if (fd >= 0) ::close(fd);
+  }
+};
+
+}  // namespace
+
 std::optional<MappedFile> MappedFile::open(const std::string& path, std::string& error) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    error = path + ": " + std::strerror(errno);
+  Fd f{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
+  if (f.fd < 0) {
+    error = describe(path, errno);
     return std::nullopt;
   }
-  MappedFile f;
   struct stat st {};
-  if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
-    if (st.st_size == 0) {
-      ::close(fd);
-      return f;
-    }
-    void* m = mmap(nullptr, static_cast<size_t>(st.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
-    if (m != MAP_FAILED) {
-      madvise(m, static_cast<size_t>(st.st_size), MADV_SEQUENTIAL);
-      f.map_ = m;
-      f.mapSize_ = static_cast<size_t>(st.st_size);
-      f.data_ = static_cast<const char*>(m);
-      f.size_ = f.mapSize_;
-      ::close(fd);
-      return f;
-    }
+  if (::fstat(f.fd, &st) != 0) {
+    error = describe(path, errno);
+    return std::nullopt;
   }
   if (S_ISDIR(st.st_mode)) {
-    ::close(fd);
-    error = path + ": " + std::strerror(EISDIR);
+    error = describe(path, EISDIR);
     return std::nullopt;
   }
-  char buf[1 << 16];
+
+  MappedFile file;
+  size_t expected = 0;
+  if (S_ISREG(st.st_mode) && st.st_size > 0) {
+    expected = static_cast<size_t>(st.st_size);
+    void* m = ::mmap(nullptr, expected, PROT_READ, MAP_PRIVATE, f.fd, 0);
+    if (m != MAP_FAILED) {
+      ::madvise(m, expected, MADV_SEQUENTIAL);
+      file.map_ = m;
+      file.mapSize_ = expected;
+      return file;
+    }
+  }
+
+  // Not mappable (pipe, FIFO, character device, size-0 /proc file, mmap refused): read it
+  // to the end. A regular file that reports size 0 is read too, so it comes out empty
+  // or with whatever it really holds.
+  std::vector<char>& buf = file.owned_;
+  buf.resize(expected > 0 ? expected + 1 : size_t{1} << 16);  // +1: see the end at once
+  size_t got = 0;
   for (;;) {
-    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (got == buf.size()) buf.resize(buf.size() * 2);
+    ssize_t n = ::read(f.fd, buf.data() + got, buf.size() - got);
     if (n < 0) {
       if (errno == EINTR) continue;
-      error = path + ": " + std::strerror(errno);
-      ::close(fd);
+      error = describe(path, errno);
       return std::nullopt;
     }
     if (n == 0) break;
-    f.owned_.append(buf, static_cast<size_t>(n));
+    got += static_cast<size_t>(n);
   }
-  ::close(fd);
-  f.data_ = f.owned_.data();
-  f.size_ = f.owned_.size();
-  return f;
+  buf.resize(got);
+  buf.shrink_to_fit();
+  return file;
 }
 
-MappedFile::MappedFile(MappedFile&& o) noexcept { *this = std::move(o); }
+void MappedFile::release() noexcept {
+  if (map_) ::munmap(map_, mapSize_);
+  map_ = nullptr;
+  mapSize_ = 0;
+  owned_.clear();
+}
+
+MappedFile::MappedFile(MappedFile&& o) noexcept
+    : map_(std::exchange(o.map_, nullptr)), mapSize_(std::exchange(o.mapSize_, 0)), owned_(std::move(o.owned_)) {
+  o.owned_.clear();
+}
 
 MappedFile& MappedFile::operator=(MappedFile&& o) noexcept {
-  if (this == &o) return *this;
-  if (map_) munmap(map_, mapSize_);
-  map_ = o.map_;
-  mapSize_ = o.mapSize_;
-  owned_ = std::move(o.owned_);
-  size_ = o.size_;
-  data_ = map_ ? o.data_ : (owned_.empty() && size_ == 0 ? "" : owned_.data());
-  o.map_ = nullptr;
-  o.mapSize_ = 0;
-  o.size_ = 0;
-  o.data_ = "";
+  if (this != &o) {
+    release();
+    map_ = std::exchange(o.map_, nullptr);
+    mapSize_ = std::exchange(o.mapSize_, 0);
+    owned_ = std::move(o.owned_);
+    o.owned_.clear();
+  }
   return *this;
 }
 
-MappedFile::~MappedFile() {
-  if (map_) munmap(map_, mapSize_);
-}
+MappedFile::~MappedFile() { release(); }
 
 }  // namespace kaoping::data
