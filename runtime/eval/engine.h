@@ -24,6 +24,10 @@ namespace kaoping::eval {
 struct Inputs {
   std::vector<std::string> dataDirs;
   std::optional<std::string> history;  // results.csv of the previous period
+  // Or the previous period's results given as a table (header first), e.g. from a results
+  // store; `historyName` names it in messages.
+  std::optional<std::vector<std::vector<std::string>>> historyTable;
+  std::string historyName = "history";
   std::vector<std::pair<std::string, std::string>> params;  // --param NAME=VALUE
   bool traceLedger = false;  // keep, per subject, the rule applications behind each figure
 };

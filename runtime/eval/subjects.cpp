@@ -1,6 +1,7 @@
 // Reading the subjects (roster.csv / units.csv), parameters and history; building
 // group sizes and relations.
 #include <algorithm>
+#include <deque>
 #include <filesystem>
 #include <set>
 #include <unordered_map>
@@ -547,21 +548,47 @@ bool loadHistory(State& st, const Inputs& inputs) {
       wanted.push_back(f);
       st.history[f].assign(st.n, Value::none());
     }
-  if (!inputs.history || wanted.empty()) return true;
-  const std::string& path = *inputs.history;
-  auto csv = openCsv(path, st.diags);
-  if (!csv) return false;
-  std::string_view bytes = csv->file.bytes();
-  data::CsvReader reader(bytes);
-  data::LineIndex lines(bytes);
-  data::CsvRecord rec;
-  if (!reader.next(rec) || rec.error) {
-    st.diags.reportData(rec.error ? DiagId::DataQuote : DiagId::DataEmptyFile, DataLocation{path, 1, ""},
-                        rec.error ? rec.error : "");
+  if ((!inputs.history && !inputs.historyTable) || wanted.empty()) return true;
+
+  // The rows of the previous period's results, from a file or a table.
+  struct Row {
+    std::vector<std::string_view> fields;
+    uint64_t line;
+    const char* error;
+  };
+  std::vector<Row> rows;
+  std::optional<data::MappedFile> file;
+  std::deque<std::vector<std::string>> owned;  // unescaped CSV fields live here
+  std::string path = inputs.history ? *inputs.history : inputs.historyName;
+  if (inputs.history) {
+    auto csv = openCsv(path, st.diags);
+    if (!csv) return false;
+    file.emplace(std::move(csv->file));
+    std::string_view bytes = file->bytes();
+    data::CsvReader reader(bytes);
+    data::LineIndex lines(bytes);
+    data::CsvRecord rec;
+    while (reader.next(rec)) {
+      owned.emplace_back(rec.fields.begin(), rec.fields.end());
+      Row row{{}, lines.lineOf(rec.offset), rec.error};
+      for (const std::string& f : owned.back()) row.fields.emplace_back(f);
+      rows.push_back(std::move(row));
+    }
+  } else {
+    uint64_t line = 1;
+    for (const std::vector<std::string>& r : *inputs.historyTable) {
+      Row row{{}, line++, nullptr};
+      for (const std::string& f : r) row.fields.emplace_back(f);
+      rows.push_back(std::move(row));
+    }
+  }
+  if (rows.empty() || rows[0].error) {
+    st.diags.reportData(rows.empty() ? DiagId::DataEmptyFile : DiagId::DataQuote, DataLocation{path, 1, ""},
+                        rows.empty() ? "" : rows[0].error);
     return false;
   }
   std::unordered_map<std::string, uint32_t> header;
-  for (uint32_t i = 0; i < rec.fields.size(); ++i) header.emplace(std::string(rec.fields[i]), i);
+  for (uint32_t i = 0; i < rows[0].fields.size(); ++i) header.emplace(std::string(rows[0].fields[i]), i);
   bool ok = true;
   auto idColumn = header.find("id");
   if (idColumn == header.end()) {
@@ -579,36 +606,36 @@ bool loadHistory(State& st, const Inputs& inputs) {
     columnOf.push_back(it->second);
   }
   if (!ok) return false;
-  const size_t fieldCount = rec.fields.size();
+  const size_t fieldCount = rows[0].fields.size();
   std::vector<bool> seen(st.n, false);
-  while (reader.next(rec)) {
-    uint64_t line = lines.lineOf(rec.offset);
-    if (rec.error) {
-      st.diags.reportData(DiagId::DataQuote, DataLocation{path, line, ""}, rec.error);
+  for (size_t r = 1; r < rows.size(); ++r) {
+    const Row& row = rows[r];
+    if (row.error) {
+      st.diags.reportData(DiagId::DataQuote, DataLocation{path, row.line, ""}, row.error);
       ok = false;
       continue;
     }
-    if (rec.fields.size() != fieldCount) {
-      st.diags.reportData(DiagId::DataFieldCount, DataLocation{path, line, ""}, rec.fields.size(), fieldCount);
+    if (row.fields.size() != fieldCount) {
+      st.diags.reportData(DiagId::DataFieldCount, DataLocation{path, row.line, ""}, row.fields.size(), fieldCount);
       ok = false;
       continue;
     }
-    uint32_t s = st.idIndex.find(rec.fields[idColumn->second]);
+    uint32_t s = st.idIndex.find(row.fields[idColumn->second]);
     if (s == kNone) continue;  // no longer appraised
     if (seen[s]) {
-      st.diags.reportData(DiagId::DataDuplicateHistory, DataLocation{path, line, "id"}, st.results.ids[s]);
+      st.diags.reportData(DiagId::DataDuplicateHistory, DataLocation{path, row.line, "id"}, st.results.ids[s]);
       ok = false;
       continue;
     }
     seen[s] = true;
     for (size_t k = 0; k < wanted.size(); ++k) {
       const plan::Figure& fig = p.figures[wanted[k]];
-      std::string_view text = rec.fields[columnOf[k]];
+      std::string_view text = row.fields[columnOf[k]];
       if (text.empty()) continue;
       Value v;
       std::string why;
       if (!parseValue(text, fig.kind, fig.enumId, p, st.results.strings, v, why)) {
-        st.diags.reportData(DiagId::DataBadValue, DataLocation{path, line, fig.name}, fig.name, shown(text), why);
+        st.diags.reportData(DiagId::DataBadValue, DataLocation{path, row.line, fig.name}, fig.name, shown(text), why);
         ok = false;
         continue;
       }
