@@ -208,7 +208,7 @@ expr
 
 primary
     : literal                                                             # literalPrimary
-    | IDENT                                                               # namePrimary
+    | (IDENT | FLOOR)                                                     # namePrimary
     | callee LPAREN (callArg (COMMA callArg)*)? RPAREN                    # callPrimary
     | LPAREN expr RPAREN                                                  # parenPrimary
     | IF expr THEN expr ELSE expr                                         # ifPrimary

@@ -403,8 +403,9 @@ class Builder {
     p_->spans.push_back(s);
     return static_cast<uint32_t>(p_->spans.size() - 1);
   }
-  uint32_t constant(Value v) {
+  uint32_t constant(Value v, Kind kind) {
     p_->constants.push_back(v);
+    p_->constantKinds.push_back(kind);
     return static_cast<uint32_t>(p_->constants.size() - 1);
   }
   uint32_t string(const std::string& s) {
@@ -498,8 +499,8 @@ class Builder {
     bool dec = isDecimalKind(kindOf(e.type));
     switch (e.op) {
       case O::Const:
-        if (e.type.base == ir::BaseType::String) emit(Code::Const, 0, 0, constant(Value::ofIndex(string(e.text))));
-        else emit(Code::Const, 0, 0, constant(e.constant));
+        if (e.type.base == ir::BaseType::String) emit(Code::Const, 0, 0, constant(Value::ofIndex(string(e.text)), Kind::String));
+        else emit(Code::Const, 0, 0, constant(e.constant, kindOf(e.type)));
         return;
       case O::RowAttr: emit(Code::RowAttr, 0, 0, e.index); return;
       case O::SubjectAttr: emit(Code::SubjectAttr, 0, 0, e.index); return;

@@ -316,6 +316,7 @@ struct Plan {
 
   std::vector<Instr> code;
   std::vector<Value> constants;
+  std::vector<Kind> constantKinds;   // how each constant is printed (--dump=plan)
   std::vector<std::string> strings;  // interned constant strings: ids 0..n-1
   std::vector<Span> spans;           // for instructions that can fail
   uint32_t maxStack = 0;             // deepest value stack any program needs

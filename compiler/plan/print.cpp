@@ -18,10 +18,19 @@ const char* codeName(Code c) {
   return names[static_cast<int>(c)];
 }
 
-std::string valueText(const Plan& p, const Value& v) {
+std::string valueText(const Plan& p, uint32_t index) {
+  const Value& v = p.constants[index];
   if (v.absent) return "<none>";
-  return fmt::format("{}", v.asDecimal().isInteger() && v.bits < 1000000 ? std::to_string(static_cast<long long>(v.bits))
-                                                                          : v.asDecimal().toString());
+  switch (index < p.constantKinds.size() ? p.constantKinds[index] : Kind::Decimal) {
+    case Kind::Int: return std::to_string(v.asInt());
+    case Kind::Decimal: return v.asDecimal().toString();
+    case Kind::Money: return v.asDecimal().toString() + "元";
+    case Kind::Percent: return (v.asDecimal() * Decimal::fromInt(100)).toString() + "%";
+    case Kind::Bool: return v.asBool() ? "是" : "否";
+    case Kind::String: return "\"" + p.strings[v.asIndex()] + "\"";
+    case Kind::Date: return "date " + std::to_string(v.asDate());
+    default: return "#" + std::to_string(v.asIndex());
+  }
 }
 
 }  // namespace
@@ -32,7 +41,7 @@ std::string printProgram(const Plan& p, const Program& prog) {
     const Instr& in = p.code[i];
     out += fmt::format("      {:5} {}", i, codeName(in.code));
     switch (in.code) {
-      case Code::Const: out += " " + valueText(p, p.constants[in.c]); break;
+      case Code::Const: out += " " + valueText(p, in.c); break;
       case Code::RowAttr:
       case Code::SubjectAttr:
       case Code::Param:

@@ -13,6 +13,11 @@
 
 namespace kaoping::sema {
 
+// A rounding mode written in English (half_up, half-up) or Chinese (四舍五入 …).
+std::optional<RoundingMode> roundingModeByName(std::string name);
+inline constexpr const char* kRoundingModes =
+    "half_up/四舍五入, half_even/银行家舍入, half_down/五舍六入, down/截断, up/进一, floor/向下, ceiling/向上";
+
 // Where an expression is evaluated decides which names it can see.
 enum class Scope : uint8_t {
   Row,       // while reading one event: its attributes, the subject's attributes, parameters
@@ -106,7 +111,7 @@ class Checker {
   // Helpers shared by both halves.
   ir::ExprPtr error(Span span);
   ir::ExprPtr constant(ir::Type t, Value v, Span span);
-  ir::ExprPtr convert(ir::ExprPtr e, const ir::Type& to);  // int → decimal where needed
+  ir::ExprPtr convert(ir::ExprPtr&& e, const ir::Type& to);  // int → decimal where needed
   std::optional<ir::Type> unify(const ir::Type& a, const ir::Type& b) const;
   bool isError(const ir::ExprPtr& e) const { return !e || e->type.base == ir::BaseType::Error; }
   bool requireDefinite(const ir::ExprPtr& e, const std::string& what);

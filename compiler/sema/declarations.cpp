@@ -58,6 +58,17 @@ std::unique_ptr<ir::Scheme> Checker::run(const std::vector<const ast::Scheme*>& 
   return std::move(ir_);
 }
 
+std::optional<RoundingMode> roundingModeByName(std::string mode) {
+  std::replace(mode.begin(), mode.end(), '_', '-');
+  static const std::pair<const char*, const char*> kChinese[] = {
+      {"四舍五入", "half-up"}, {"银行家舍入", "half-even"}, {"四舍六入五成双", "half-even"}, {"五舍六入", "half-down"},
+      {"截断", "down"},        {"舍去", "down"},           {"进一", "up"},                {"向下", "floor"},
+      {"下限", "floor"},       {"向上", "ceiling"}};
+  for (auto [zh, en] : kChinese)
+    if (mode == zh) mode = en;
+  return parseRoundingMode(mode);
+}
+
 // ---------------------------------------------------------------------------- local plans
 
 void Checker::applyLocalPlan(const ast::Scheme& local) {
@@ -167,7 +178,7 @@ void Checker::collectSettings() {
     const std::string& v = d.name.text;
     switch (d.kind) {
       case ast::DeclKind::Period:
-        if (!once(0, d, "the period", "考评周期")) break;
+        if (!once(0, d, "`period`", "考评周期")) break;
         if (oneOf(v, {"year", "年", "年度"})) ir_->period = ir::PeriodKind::Year;
         else if (oneOf(v, {"half_year", "halfyear", "半年", "半年度"})) ir_->period = ir::PeriodKind::HalfYear;
         else if (oneOf(v, {"quarter", "季", "季度"})) ir_->period = ir::PeriodKind::Quarter;
@@ -177,7 +188,7 @@ void Checker::collectSettings() {
                         "year/年度, half_year/半年度, quarter/季度, month/月度");
         break;
       case ast::DeclKind::Subjects:
-        if (!once(1, d, "the subjects", "考评对象")) break;
+        if (!once(1, d, "`subjects`", "考评对象")) break;
         haveSubjects = true;
         if (oneOf(v, {"persons", "people", "人员", "个人"})) ir_->subjects = ir::SubjectKind::Persons;
         else if (oneOf(v, {"units", "单位"})) ir_->subjects = ir::SubjectKind::Units;
@@ -192,18 +203,8 @@ void Checker::collectSettings() {
         break;
       case ast::DeclKind::Rounding: {
         if (!once(3, d, "the rounding mode", "舍入方式")) break;
-        std::string mode = d.text;
-        std::replace(mode.begin(), mode.end(), '_', '-');
-        static const std::pair<const char*, const char*> kChinese[] = {
-            {"四舍五入", "half-up"}, {"银行家舍入", "half-even"}, {"四舍六入五成双", "half-even"},
-            {"五舍六入", "half-down"}, {"截断", "down"}, {"舍去", "down"}, {"进一", "up"},
-            {"向下", "floor"}, {"下限", "floor"}, {"向上", "ceiling"}};
-        for (auto [zh, en] : kChinese)
-          if (mode == zh) mode = en;
-        if (auto m = parseRoundingMode(mode)) ir_->rounding = *m;
-        else
-          diags_.report(DiagId::UnknownSetting, d.textSpan, bilingual("rounding mode", "舍入方式"), d.text,
-                        "half_up/四舍五入, half_even/银行家舍入, half_down, down/截断, up/进一, floor, ceiling");
+        if (auto m = roundingModeByName(d.text)) ir_->rounding = *m;
+        else diags_.report(DiagId::UnknownSetting, d.textSpan, bilingual("rounding mode", "舍入方式"), d.text, kRoundingModes);
         break;
       }
       default:
@@ -211,6 +212,7 @@ void Checker::collectSettings() {
     }
   }
   if (!haveSubjects) diags_.report(DiagId::MissingSubjects, ast_.span);
+  if (!seen[0]) diags_.report(DiagId::NoPeriod, ast_.span);
 }
 
 // ---------------------------------------------------------------------------- types
@@ -244,11 +246,14 @@ uint16_t Checker::addEnum(const ast::EnumBody& body, const std::string& name, bo
 void Checker::collectEnums() {
   for (const ast::DeclPtr& d : ast_.decls) {
     if (d->kind != ast::DeclKind::Enum) continue;
-    if (namedEnums_.count(d->name.text)) {
-      diags_.report(DiagId::DuplicateName, d->name.span, d->name.text);
+    if (auto it = namedEnums_.find(d->name.text); it != namedEnums_.end()) {
+      diags_.report(DiagId::DuplicateName, d->name.span, d->name.text)
+          .note(DiagId::PreviousDeclaration, ir_->enums[it->second].span);
       continue;
     }
-    namedEnums_[d->name.text] = addEnum(*d->enumBody, d->name.text, false);
+    uint16_t id = addEnum(*d->enumBody, d->name.text, false);
+    ir_->enums[id].span = d->name.span;
+    namedEnums_[d->name.text] = id;
   }
 }
 
@@ -375,10 +380,12 @@ void Checker::collectSubjectAttributes() {
   }
   for (const ast::DeclPtr& d : ast_.decls) {
     if (d->kind != ast::DeclKind::Attribute) continue;
-    if (attributeByName(d->name.text) >= 0 || !declareName(d->name.text, d->name.span)) {
-      if (attributeByName(d->name.text) >= 0) diags_.report(DiagId::ReservedName, d->name.span, d->name.text);
+    int existing = attributeByName(d->name.text);
+    if (existing >= 0 && ir_->subjectAttributes[existing].builtin) {
+      diags_.report(DiagId::ReservedName, d->name.span, d->name.text);
       continue;
     }
+    if (!declareName(d->name.text, d->name.span)) continue;
     ir_->subjectAttributes.push_back(makeAttribute(d->name.text, *d->type, d->valueOptions, d->name.span));
   }
 }
@@ -545,6 +552,13 @@ void Checker::collectFigures() {
   }
   state_.assign(ir_->figures.size(), State::Pending);
   uses_.assign(ir_->figures.size(), {});
+  for (const auto& [name, d] : adjustmentDecls_) {
+    if (figureByName(name) >= 0) continue;
+    Diagnostic& diag = diags_.report(DiagId::UnknownFigure, d->name.span, name);
+    std::vector<std::string> names;
+    for (const ir::Figure& f : ir_->figures) names.push_back(f.name);
+    suggest(diag, name, names);
+  }
 }
 
 void Checker::resolveFigure(uint32_t index) {

@@ -79,8 +79,11 @@ std::optional<ir::Type> Checker::unify(const ir::Type& a, const ir::Type& b) con
   return std::nullopt;
 }
 
-ir::ExprPtr Checker::convert(ir::ExprPtr e, const ir::Type& to) {
-  if (!e || isError(e)) return e;
+// `e` is taken by rvalue reference, not by value: callers write
+// convert(std::move(x), T.withOptional(x->type.optional)), and a by-value parameter may be
+// initialised (x emptied) before the other argument reads x (clang does so).
+ir::ExprPtr Checker::convert(ir::ExprPtr&& e, const ir::Type& to) {
+  if (!e || isError(e)) return std::move(e);
   if (e->type.base == B::Int && to.base == B::Decimal) {
     if (e->op == ir::Op::Const && !e->constant.absent) {
       auto c = constant(ir::Type::of(B::Decimal).withOptional(e->type.optional),
@@ -93,7 +96,7 @@ ir::ExprPtr Checker::convert(ir::ExprPtr e, const ir::Type& to) {
     c->args.push_back(std::move(e));
     return c;
   }
-  return e;
+  return std::move(e);
 }
 
 bool Checker::requireDefinite(const ir::ExprPtr& e, const std::string& what) {
@@ -144,7 +147,7 @@ uint32_t Checker::internAggregate(ir::Aggregate agg) {
 
 ir::ExprPtr Checker::checkDefinite(const ast::Expr& e, const Ctx& ctx, const ir::Type* hint) {
   ir::ExprPtr x = check(e, ctx, hint);
-  if (!requireDefinite(x, bilingual("the value", "该值"))) return error(e.span);
+  if (!requireDefinite(x, "`" + std::string(sources_.text(e.span)) + "`")) return error(e.span);
   return x;
 }
 
@@ -381,7 +384,9 @@ ir::ExprPtr Checker::checkName(const ast::Expr& e, const Ctx& ctx, const ir::Typ
     if (name.size() > k.size() && name.compare(0, k.size(), k) == 0) {
       std::string rest = name.substr(k.size());
       bool known = attributeByName(rest) >= 0 || figureByName(rest) >= 0 || relationByName(rest) >= 0 ||
-                   kindByName(rest) >= 0 || paramByName(rest) >= 0;
+                   kindByName(rest) >= 0 || paramByName(rest) >= 0 ||
+                   (ctx.scope == Scope::Row && eventAttrByName(ctx.eventKind, rest) >= 0);
+      for (const ir::EnumType& en : ir_->enums) known = known || en.find(rest).has_value();
       if (known) {
         diags_.report(DiagId::KeywordGlued, e.span, name, k + " " + rest).fix(e.span, k + " " + rest);
         return error(e.span);
@@ -496,9 +501,11 @@ ir::ExprPtr Checker::checkBinary(const ast::Expr& e, const Ctx& ctx) {
       break;
   }
   if (!result) {
-    DiagId id = (ta == B::Money || tb == B::Money) ? DiagId::MixedMoney
-                : (ta == B::Percent || tb == B::Percent) ? DiagId::MixedPercent
-                                                          : DiagId::OperandTypes;
+    // Mixing is when one side is a plain number; two amounts of money multiplied is not.
+    bool onePlain = plain(ta) || plain(tb);
+    DiagId id = onePlain && (ta == B::Money || tb == B::Money)     ? DiagId::MixedMoney
+                : onePlain && (ta == B::Percent || tb == B::Percent) ? DiagId::MixedPercent
+                                                                      : DiagId::OperandTypes;
     if (id == DiagId::OperandTypes) diags_.report(id, e.span, sym, typeName(a->type), typeName(b->type));
     else diags_.report(id, e.span, sym);
     return error(e.span);
@@ -531,6 +538,11 @@ ir::ExprPtr Checker::checkBinary(const ast::Expr& e, const Ctx& ctx) {
       }
       break;
     case ast::BinaryOp::Div:
+      if (b->op == ir::Op::Const && !b->constant.absent &&
+          (b->type.base == B::Int ? b->constant.asInt() == 0 : b->constant.asDecimal().sign() == 0)) {
+        diags_.report(DiagId::DivisionMayBeZero, e.rhs->span, std::string(sources_.text(e.rhs->span)));
+        return error(e.span);
+      }
       if (!b->range.excludesZero()) {
         x->type.optional = true;
         x->absentWhy = bilingual("the divisor `", "除数 `") + std::string(sources_.text(e.rhs->span)) +
@@ -554,15 +566,15 @@ ir::ExprPtr Checker::checkCompare(const ast::Expr& e, const Ctx& ctx) {
   // is read as a value of that enum (`优秀 == 等次` as well as `等次 == 优秀`).
   ir::ExprPtr a, b;
   Diagnostics probe;
-  bool lhsFirst = true;
-  if (nameResolvesLater(*e.lhs) && !nameResolvesLater(*e.rhs)) {
-    // Only reorder when the left name is not otherwise known.
-    const std::string& n = e.lhs->text;
-    bool known = attributeByName(n) >= 0 || figureByName(n) >= 0 || paramByName(n) >= 0 ||
-                 (ctx.scope == Scope::Row && eventAttrByName(ctx.eventKind, n) >= 0) ||
-                 n == relationVars_[0] || n == relationVars_[1];
-    lhsFirst = known;
-  }
+  // A bare name fixes the type when it is a declared name (not just an enum value).
+  auto declaredName = [&](const ast::Expr& x) {
+    if (!nameResolvesLater(x)) return true;
+    const std::string& n = x.text;
+    return attributeByName(n) >= 0 || figureByName(n) >= 0 || paramByName(n) >= 0 ||
+           (ctx.scope == Scope::Row && eventAttrByName(ctx.eventKind, n) >= 0) || n == relationVars_[0] ||
+           n == relationVars_[1] || n == "subject" || n == "本人";
+  };
+  bool lhsFirst = declaredName(*e.lhs) || !declaredName(*e.rhs);
   if (lhsFirst) {
     a = check(*e.lhs, ctx);
     b = check(*e.rhs, ctx, isError(a) ? nullptr : &a->type);
@@ -882,7 +894,7 @@ namespace {
 enum class Builtin { None, Round, Floor, Ceil, Abs, Max, Min, Count, Sum, Mean, Exists, Last, First, Size, Previous, Points };
 
 Builtin builtinByName(const std::string& n) {
-  if (oneOf(n, {"round", "四舍五入", "舍入"})) return Builtin::Round;
+  if (oneOf(n, {"round", "四舍五入"})) return Builtin::Round;
   if (oneOf(n, {"floor", "下限", "向下取整", "取整"})) return Builtin::Floor;
   if (oneOf(n, {"ceil", "ceiling", "向上取整"})) return Builtin::Ceil;
   if (oneOf(n, {"abs", "绝对值"})) return Builtin::Abs;
@@ -984,15 +996,9 @@ ir::ExprPtr Checker::checkCall(const ast::Expr& e, const Ctx& ctx, const ir::Typ
       if (e.args.size() == 3) {
         const ast::Expr& m = *e.args[2].value;
         std::string name = m.kind == ast::ExprKind::Name ? m.text : std::string(sources_.text(m.span));
-        std::replace(name.begin(), name.end(), '_', '-');
-        static const std::pair<const char*, const char*> kChinese[] = {
-            {"四舍五入", "half-up"}, {"银行家舍入", "half-even"}, {"截断", "down"}, {"进一", "up"}, {"向下", "floor"}, {"向上", "ceiling"}};
-        for (auto [zh, en] : kChinese)
-          if (name == zh) name = en;
-        auto parsed = parseRoundingMode(name);
+        auto parsed = roundingModeByName(name);
         if (!parsed) {
-          diags_.report(DiagId::UnknownSetting, m.span, bilingual("rounding mode", "舍入方式"), name,
-                        "half_up, half_even, half_down, down, up, floor, ceiling");
+          diags_.report(DiagId::UnknownSetting, m.span, bilingual("rounding mode", "舍入方式"), name, kRoundingModes);
           return error(e.span);
         }
         mode = *parsed;
@@ -1013,7 +1019,9 @@ ir::ExprPtr Checker::checkCall(const ast::Expr& e, const Ctx& ctx, const ir::Typ
       ir::Type t = args[0]->type;
       if (b != Builtin::Abs && t.base == B::Decimal) t.base = B::Int;
       if (b != Builtin::Abs && t.base == B::Percent) {
-        diags_.report(DiagId::MixedPercent, e.span, e.text);
+        diags_.report(DiagId::TypeMismatch, args[0]->span,
+                      bilingual("a number (write points(…) for the percentage points)", "数值（百分点请写 points(…)）"),
+                      typeName(t));
         return error(e.span);
       }
       if (b != Builtin::Abs && args[0]->type.base == B::Int) return std::move(args[0]);

@@ -87,6 +87,8 @@ Diagnostic& Diagnostics::add(Diagnostic d) {
   if (d.severity == Severity::Warning) ++warnings_;
   if (list_.size() >= limit_) {
     ++omitted_;
+    if (d.severity == Severity::Error) ++omittedErrors_;
+    if (d.severity == Severity::Warning) ++omittedWarnings_;
     overflow_ = std::move(d);
     return overflow_;
   }
@@ -97,11 +99,15 @@ Diagnostic& Diagnostics::add(Diagnostic d) {
 void Diagnostics::append(const Diagnostics& other) {
   for (const Diagnostic& d : other.list_) add(d);
   omitted_ += other.omitted_;
+  omittedErrors_ += other.omittedErrors_;
+  omittedWarnings_ += other.omittedWarnings_;
+  errors_ += other.omittedErrors_;
+  warnings_ += other.omittedWarnings_;
 }
 
 void Diagnostics::clear() {
   list_.clear();
-  errors_ = warnings_ = omitted_ = 0;
+  errors_ = warnings_ = omitted_ = omittedErrors_ = omittedWarnings_ = 0;
 }
 
 std::vector<const Diagnostic*> Diagnostics::sorted() const {

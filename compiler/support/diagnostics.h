@@ -126,6 +126,7 @@ class Diagnostics {
   std::vector<Diagnostic> list_;
   Diagnostic overflow_{};  // sink for diagnostics beyond the limit
   size_t errors_ = 0, warnings_ = 0, omitted_ = 0;
+  size_t omittedErrors_ = 0, omittedWarnings_ = 0;  // counted in errors_/warnings_, not kept
 };
 
 enum class DiagFormat : uint8_t { Human, Gnu, Json, Sarif };

@@ -7,8 +7,10 @@
 #include <cstring>
 #include <fstream>
 #include <map>
+#include <filesystem>
 #include <functional>
 #include <mutex>
+#include <unordered_map>
 #include <sstream>
 
 #include "KaopingLexer.h"
@@ -52,37 +54,52 @@ struct LimitExceeded {
 // ---------------------------------------------------------------------------- token names
 
 std::string tokenDisplay(const antlr4::dfa::Vocabulary& vocab, size_t type) {
+  // Every keyword in both spellings (as the lexer has them), symbols as written.
   static const std::map<size_t, std::string> kSpellings = [] {
-    std::map<size_t, std::string> m;
-    auto put = [&](size_t t, const char* s) { m[t] = s; };
-    put(P::SCHEME, "scheme/方案"); put(P::VERSION, "version/版本"); put(P::PERIOD, "period/周期");
-    put(P::SUBJECTS, "subjects/考评对象"); put(P::ENUM, "enum/枚举"); put(P::ATTRIBUTE, "attribute/属性");
-    put(P::EVENT, "event/事件"); put(P::PARAM, "param/参数"); put(P::RELATION, "relation/关系");
-    put(P::LET, "let/定义"); put(P::SCORE, "score/计分"); put(P::BASE, "base/基础分");
-    put(P::FLOOR, "floor/下限"); put(P::CAP, "cap/上限"); put(P::MAX, "max/满分"); put(P::MIN, "min/最低分");
-    put(P::EACH, "each/每"); put(P::WHERE, "where/其中"); put(P::WHEN, "when/当");
-    put(P::DEDUCT, "deduct/扣"); put(P::ADD, "add/加"); put(P::FROM, "from/从"); put(P::TO, "to/给");
-    put(P::TIER, "tier/分档"); put(P::ON, "on"); put(P::CASE, "case/按"); put(P::BY, "by");
-    put(P::RANK, "rank/排序"); put(P::AT_MOST, "at most/至多"); put(P::ELSE, "else/否则");
-    put(P::THEN, "then/那么"); put(P::OTHERWISE, "otherwise/其余"); put(P::OUTPUT, "output/输出");
-    put(P::ASSIGN, "="); put(P::COLON, ":"); put(P::SEMI, ";"); put(P::COMMA, ",");
-    put(P::LPAREN, "("); put(P::RPAREN, ")"); put(P::LBRACE, "{"); put(P::RBRACE, "}");
-    put(P::LBRACK, "["); put(P::RBRACK, "]"); put(P::DOT, "."); put(P::IDENT, "a name");
-    put(P::STRING, "a string"); put(P::INT, "a number"); put(P::NUMBER, "a number");
-    put(P::DATE, "a date"); put(Token::EOF, "end of file"); put(P::WEIGHTED_BY, "weighted by/加权");
-    put(P::DEFAULT, "default/默认");
+    std::map<size_t, std::string> m = {
+        {P::SCHEME, "scheme/方案"}, {P::VERSION, "version/版本"}, {P::EXTENDS, "extends/继承"},
+        {P::PERIOD, "period/周期"}, {P::SUBJECTS, "subjects/考评对象"}, {P::PLACES, "places/小数位"},
+        {P::ROUNDING, "rounding/舍入"}, {P::ENUM, "enum/枚举"}, {P::ATTRIBUTE, "attribute/属性"},
+        {P::EVENT, "event/事件"}, {P::ADJUSTABLE, "adjustable/可调"}, {P::PARAM, "param/参数"},
+        {P::RELATION, "relation/关系"}, {P::LET, "let/定义"}, {P::SCORE, "score/计分"}, {P::BASE, "base/基础分"},
+        {P::FLOOR, "floor/下限"}, {P::DEPLETE, "扣完为止"}, {P::CAP, "cap/上限"}, {P::MAX, "max/满分"},
+        {P::MIN, "min/最低分"}, {P::EACH_MONTH, "每月"}, {P::EACH, "each/每"}, {P::PER, "per"},
+        {P::WHERE, "where/其中"}, {P::WHEN, "when/当"}, {P::DEDUCT, "deduct/扣"}, {P::ADD, "add/加"},
+        {P::FROM, "from/从"}, {P::TO, "to/给"}, {P::CITE, "cite/依据"}, {P::TIER, "tier/分档"}, {P::ON, "on"},
+        {P::CASE, "case/按"}, {P::BY, "by"}, {P::RANK, "rank/排序"}, {P::ASC, "asc/升序"}, {P::DESC, "desc/降序"},
+        {P::WITHIN, "within/分组"}, {P::AT_MOST, "at most/至多"}, {P::VETO, "veto/一票否决"},
+        {P::QUOTA, "quota/名额"}, {P::CONDITIONS, "conditions/条件"}, {P::REASONS, "reasons/原因"},
+        {P::CONSTRAINT, "constraint/约束"}, {P::REASON, "reason/理由"}, {P::ALERT, "alert/警示"},
+        {P::OUTPUT, "output/输出"}, {P::TEST, "test/测试"}, {P::EXPECT, "expect/预期"}, {P::ERROR, "error/错误"},
+        {P::HISTORY, "history/历史"}, {P::SET, "set/调整"}, {P::OPTIONAL, "optional/可缺"},
+        {P::DEFAULT, "default/默认"}, {P::OTHERWISE, "otherwise/其余"}, {P::WEIGHTED_BY, "weighted by/加权"},
+        {P::IF, "if/如果"}, {P::THEN, "then/那么"}, {P::ELSE, "else/否则"}, {P::AND, "and/且"}, {P::OR, "or/或"},
+        {P::NOT, "not/非"}, {P::IN, "in/属于"}, {P::TRUE, "true/是"}, {P::FALSE, "false/否"}, {P::YUAN, "元"},
+        {P::ABOVE, "以上"}, {P::BELOW, "以下"}, {P::OVER, "超过"}, {P::NOT_OVER, "不超过"}, {P::UNDER, "不满"},
+        {P::NOT_UNDER, "不低于"}, {P::REACH, "达到"}, {P::RANGE, "至/.."}, {P::EQ, "=="}, {P::NE, "!="},
+        {P::LE, "<="}, {P::GE, ">="}, {P::LT, "<"}, {P::GT, ">"}, {P::ASSIGN, "="}, {P::PLUS, "+"},
+        {P::MINUS, "-"}, {P::TIMES, "*"}, {P::DIVIDE, "/"}, {P::PERCENT, "%"}, {P::DOT, "."}, {P::COMMA, ","},
+        {P::SEMI, ";"}, {P::COLON, ":"}, {P::LPAREN, "("}, {P::RPAREN, ")"}, {P::LBRACE, "{"}, {P::RBRACE, "}"},
+        {P::LBRACK, "["}, {P::RBRACK, "]"}};
+    m[P::IDENT] = bilingual("a name", "名称");
+    m[P::STRING] = bilingual("a string", "字符串");
+    m[P::INT] = bilingual("a number", "数字");
+    m[P::NUMBER] = bilingual("a number", "数字");
+    m[P::DATE] = bilingual("a date", "日期");
+    m[Token::EOF] = bilingual("end of file", "文件结尾");
     return m;
   }();
   auto it = kSpellings.find(type);
   if (it != kSpellings.end()) return it->second;
-  std::string name = vocab.getDisplayName(type);
-  for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return name;
+  return vocab.getDisplayName(type);
 }
 
+// Chinese keywords that a name may have swallowed when written without a space.
+const char* kGluedKeywords[] = {"每", "扣", "加", "从", "给", "当", "其中", "依据", "如果", "按"};
+
 std::string tokenText(Token* t) {
-  if (!t || t->getType() == Token::EOF) return "end of file";
-  return t->getText();
+  if (!t || t->getType() == Token::EOF) return bilingual("end of file", "文件结尾");
+  return "`" + t->getText() + "`";
 }
 
 // ---------------------------------------------------------------------------- ANTLR hooks
@@ -107,6 +124,12 @@ class Reporter {
     ++count_;
     diags_.report(DiagId::UseDoubleEquals, span(at)).fix(span(at), "==");
   }
+  void glued(Token* at, const std::string& keyword) {
+    ++count_;
+    std::string text = at->getText();
+    std::string split = keyword + " " + text.substr(keyword.size());
+    diags_.report(DiagId::KeywordGlued, span(at), text, split).fix(span(at), split);
+  }
   size_t count() const { return count_; }
 
  private:
@@ -129,14 +152,57 @@ class ErrorStrategy : public antlr4::DefaultErrorStrategy {
       if (!out.empty()) out += ", ";
       out += "`" + tokenDisplay(parser->getVocabulary(), t) + "`";
     }
-    return "; expected " + out;
+    return bilingual("; expected ", "；应为 ") + out;
+  }
+  // A name that starts with a Chinese keyword, where the grammar wanted something else:
+  // most likely `扣当事人` meant `扣 当事人`.
+  static std::optional<std::string> gluedKeyword(Token* t) {
+    if (!t || t->getType() != P::IDENT) return std::nullopt;
+    std::string text = t->getText();
+    for (const char* kw : kGluedKeywords) {
+      std::string k(kw);
+      if (text.size() > k.size() && text.compare(0, k.size(), k) == 0) return k;
+    }
+    return std::nullopt;
+  }
+  static bool isBinaryOperator(size_t t) {
+    return t == P::PLUS || t == P::MINUS || t == P::TIMES || t == P::DIVIDE || t == P::AND || t == P::OR ||
+           t == P::EQ || t == P::NE || t == P::LT || t == P::LE || t == P::GT || t == P::GE || t == P::DEFAULT;
+  }
+  static bool endsOperand(size_t t) {
+    return t == P::RPAREN || t == P::RBRACE || t == P::RBRACK || t == P::COMMA || t == P::SEMI || t == P::COLON ||
+           t == Token::EOF;
+  }
+  // An unexpected `=` after a name that a declaration introduces (`let b = 2` after a
+  // missing `}`) is a cascade, not a comparison written with `=`.
+  static bool definesName(antlr4::Parser* parser) {
+    Token* twoBack = parser->getTokenStream()->LT(-2);
+    if (!twoBack) return false;
+    size_t t = twoBack->getType();
+    return t == P::LET || t == P::SCORE || t == P::SET || t == P::RELATION || t == P::PARAM;
   }
   void report(antlr4::Parser* parser, Token* at) {
-    if (at && at->getType() == P::ASSIGN) {
+    if (at && at->getType() == P::ASSIGN && !definesName(parser)) {
       reporter_.useDoubleEquals(at);
       return;
     }
-    reporter_.syntax(at, "unexpected `" + tokenText(at) + "`" + expected(parser));
+    Token* before = parser->getTokenStream()->LT(-1);
+    for (Token* t : {at, before})
+      if (auto kw = gluedKeyword(t)) {
+        reporter_.glued(t, *kw);
+        return;
+      }
+    // `(2 + )`: an operator followed by something that cannot start an operand — the
+    // operand is missing where the next token is.
+    if (at && isBinaryOperator(at->getType())) {
+      Token* next = parser->getTokenStream()->LT(2);
+      if (next && endsOperand(next->getType())) {
+        reporter_.syntax(next, bilingual("unexpected ", "意外的 ") + tokenText(next) + bilingual(": an operand is missing after ", "：") +
+                                   tokenText(at) + bilingual("", " 之后缺少运算对象"));
+        return;
+      }
+    }
+    reporter_.syntax(at, bilingual("unexpected ", "意外的 ") + tokenText(at) + expected(parser));
   }
   void reportNoViableAlternative(antlr4::Parser* parser, const antlr4::NoViableAltException& e) override {
     report(parser, e.getOffendingToken());
@@ -157,45 +223,53 @@ class ErrorStrategy : public antlr4::DefaultErrorStrategy {
     beginErrorCondition(parser);
     Token* at = parser->getCurrentToken();
     antlr4::misc::IntervalSet set = getExpectedTokens(parser);
-    std::string missing = set.size() == 1 ? tokenDisplay(parser->getVocabulary(), set.getMinElement()) : "?";
-    reporter_.syntax(at, "missing `" + missing + "` before `" + tokenText(at) + "`");
+    std::string missing;
+    if (set.size() <= 6)
+      for (size_t t : set.toList()) missing += (missing.empty() ? "" : "`/`") + tokenDisplay(parser->getVocabulary(), t);
+    if (missing.empty()) missing = "?";
+    if (auto kw = gluedKeyword(at)) {
+      reporter_.glued(at, *kw);
+      return;
+    }
+    reporter_.syntax(at, bilingual("missing `", "缺少 `") + missing + bilingual("` before ", "`，位于 ") + tokenText(at) +
+                             bilingual("", " 之前"));
   }
 
  private:
   Reporter& reporter_;
 };
 
-// Bounds the parser's recursion: real nesting (brackets, prefix operators, nested
-// rules) and chains of left-recursive operators are counted apart.
+// Bounds the parser's recursion. A left-recursive operator chain (1+1+…+1) is entered as a
+// context whose first child is the same rule: its length is the child's plus one.
+// Nesting (a rule inside another) is measured from the parent; the token pre-scan
+// already bounds brackets and runs of prefix operators, so this is a second guard
+// against recursion the pre-scan cannot see.
 class DepthGuard : public antlr4::tree::ParseTreeListener {
  public:
   DepthGuard(const Limits& limits, const Reporter& reporter) : limits_(limits), reporter_(reporter) {}
   void enterEveryRule(antlr4::ParserRuleContext* ctx) override {
-    bool chain = false;
-    if (!ctx->children.empty())
-      if (auto* first = dynamic_cast<antlr4::ParserRuleContext*>(ctx->children[0]))
-        chain = first->getRuleIndex() == ctx->getRuleIndex();
-    kinds_.push_back(chain);
-    if (chain) {
-      if (++chain_ > limits_.maxChain) throw LimitExceeded{DiagId::ChainTooLong, reporter_.span(ctx->getStart()), limits_.maxChain};
-    } else if (++depth_ > limits_.maxNesting * 4 + 20) {
-      // About four rules are entered per level of nesting (expr, primary, ...).
-      throw LimitExceeded{DiagId::NestingTooDeep, reporter_.span(ctx->getStart()), limits_.maxNesting};
+    auto* first = ctx->children.empty() ? nullptr : dynamic_cast<antlr4::ParserRuleContext*>(ctx->children[0]);
+    if (first && first->getRuleIndex() == ctx->getRuleIndex()) {
+      size_t length = chain_[first] + 1;
+      chain_[ctx] = length;
+      if (length > limits_.maxChain)
+        throw LimitExceeded{DiagId::ChainTooLong, reporter_.span(ctx->getStart()), limits_.maxChain};
     }
+    auto* parent = dynamic_cast<antlr4::ParserRuleContext*>(ctx->parent);
+    size_t depth = (parent ? depth_[parent] : 0) + 1;
+    depth_[ctx] = depth;
+    // About four rules are entered per level of bracket nesting (expr, primary, ...).
+    if (depth > limits_.maxNesting * 4 + 32)
+      throw LimitExceeded{DiagId::NestingTooDeep, reporter_.span(ctx->getStart()), limits_.maxNesting};
   }
-  void exitEveryRule(antlr4::ParserRuleContext*) override {
-    if (kinds_.empty()) return;
-    (kinds_.back() ? chain_ : depth_)--;
-    kinds_.pop_back();
-  }
+  void exitEveryRule(antlr4::ParserRuleContext*) override {}
   void visitTerminal(TerminalNode*) override {}
   void visitErrorNode(antlr4::tree::ErrorNode*) override {}
 
  private:
   const Limits& limits_;
   const Reporter& reporter_;
-  std::vector<bool> kinds_;
-  size_t depth_ = 0, chain_ = 0;
+  std::unordered_map<const antlr4::ParserRuleContext*, size_t> chain_, depth_;
 };
 
 // ---------------------------------------------------------------------------- tree → AST
@@ -807,7 +881,7 @@ class Builder {
     if (auto* c = dynamic_cast<P::LiteralPrimaryContext*>(ctx)) return literal(c->literal());
     if (auto* c = dynamic_cast<P::NamePrimaryContext*>(ctx)) {
       auto e = node(K::Name, c);
-      e->text = c->IDENT()->getText();
+      e->text = c->getText();  // a name, or `floor` written as a rounding mode
       return e;
     }
     if (auto* c = dynamic_cast<P::CallPrimaryContext*>(ctx)) {
@@ -911,8 +985,32 @@ bool precheck(const SourceFile& src, FileId file, Diagnostics& diags, const Limi
 bool scanTokens(antlr4::CommonTokenStream& tokens, const Reporter& reporter, Diagnostics& diags,
                 const Limits& limits) {
   bool ok = true;
-  size_t depth = 0;
+  // Nesting = open brackets + prefix operators (`- - x`, `not not x`, `if if …`) on the way
+  // in: a run of prefix operators right before a bracket stays counted inside it.
+  size_t depth = 0, prefixRun = 0, carried = 0;
+  std::vector<size_t> carriedAt;  // `carried` when each open bracket was opened
+  size_t previous = Token::EOF;
   for (Token* t : tokens.getTokens()) {
+    if (t->getChannel() == Token::HIDDEN_CHANNEL) continue;
+    size_t type = t->getType();
+    bool prefix = type == P::NOT || type == P::IF ||
+                  ((type == P::MINUS || type == P::PLUS) &&
+                   (previous == P::MINUS || previous == P::PLUS || previous == P::NOT || previous == P::LPAREN ||
+                    previous == P::TIMES || previous == P::DIVIDE || previous == P::COMMA || previous == P::COLON ||
+                    previous == P::ASSIGN || previous == P::IF || previous == P::THEN || previous == P::ELSE));
+    if (type == P::LPAREN || type == P::LBRACE || type == P::LBRACK) {
+      carriedAt.push_back(carried);
+      carried += prefixRun;
+    } else if ((type == P::RPAREN || type == P::RBRACE || type == P::RBRACK) && !carriedAt.empty()) {
+      carried = carriedAt.back();
+      carriedAt.pop_back();
+    }
+    prefixRun = prefix ? prefixRun + 1 : 0;
+    previous = type;
+    if (depth + carried + prefixRun > limits.maxNesting) {
+      diags.report(DiagId::NestingTooDeep, reporter.span(t), limits.maxNesting);
+      return false;
+    }
     switch (t->getType()) {
       case P::UNKNOWN_CHAR:
         diags.report(DiagId::UnexpectedChar, reporter.span(t), t->getText());
@@ -933,7 +1031,7 @@ bool scanTokens(antlr4::CommonTokenStream& tokens, const Reporter& reporter, Dia
       case P::LPAREN:
       case P::LBRACE:
       case P::LBRACK:
-        if (++depth > limits.maxNesting) {
+        if (++depth + carried > limits.maxNesting) {
           diags.report(DiagId::NestingTooDeep, reporter.span(t), limits.maxNesting);
           return false;
         }
@@ -1001,14 +1099,29 @@ std::unique_ptr<ast::Scheme> parse(const SourceManager& sources, FileId file, Di
 
 std::unique_ptr<ast::Scheme> parseFile(SourceManager& sources, const std::string& path, Diagnostics& diags,
                                        const Limits& limits) {
+  // Only regular files, and never more than the limit (+1, to see that it is exceeded):
+  // a rule file (or an `extends`) naming /dev/zero or a FIFO must not block or read forever.
+  std::error_code ec;
+  if (std::filesystem::exists(path, ec) && !std::filesystem::is_regular_file(path, ec)) {
+    diags.reportData(DiagId::CannotRead, DataLocation{path, 0, ""}, path,
+                     bilingual("not a regular file", "不是普通文件"));
+    return nullptr;
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     diags.reportData(DiagId::CannotRead, DataLocation{path, 0, ""}, path, std::strerror(errno));
     return nullptr;
   }
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  FileId id = sources.add(path, buffer.str());
+  std::uintmax_t size = std::filesystem::file_size(path, ec);
+  if (!ec && size > limits.maxFileBytes) {  // said with the file's real size
+    FileId id = sources.add(path, "");
+    diags.report(DiagId::FileTooLarge, Span{id, 0, 0}, size, limits.maxFileBytes);
+    return nullptr;
+  }
+  std::string text(static_cast<size_t>(std::min<std::uintmax_t>(ec ? limits.maxFileBytes : size, limits.maxFileBytes)) + 1, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<size_t>(in.gcount()));
+  FileId id = sources.add(path, std::move(text));
   return parse(sources, id, diags, limits);
 }
 

@@ -94,7 +94,7 @@ std::string print(const Scheme& s) {
   if (s.extends) out += fmt::format(" extends \"{}\"", *s.extends);
   out += "\n";
   for (const DeclPtr& d : s.decls) {
-    out += fmt::format("  {}", declKindName(d->kind));
+    out += fmt::format("  {}{}", d->adjustable ? "adjustable " : "", declKindName(d->kind));
     if (!d->name.text.empty()) out += " " + d->name.text;
     for (const Name& n : d->names) out += " " + n.text;
     if (d->citation) out += fmt::format(" [cite \"{}\"]", d->citation->text);
@@ -108,8 +108,9 @@ std::string print(const Scheme& s) {
     }
     if (d->enumBody || (d->type && d->type->inlineEnum)) {
       const EnumBody& b = d->enumBody ? *d->enumBody : *d->type->inlineEnum;
+      const char* sep = b.order == EnumOrder::Ascending ? " <" : b.order == EnumOrder::Descending ? " >" : "";
       out += " {";
-      for (const Name& v : b.values) out += " " + v.text;
+      for (size_t i = 0; i < b.values.size(); ++i) out += (i ? std::string(sep) : std::string()) + " " + b.values[i].text;
       out += " }";
     }
     for (const ValueOption& o : d->valueOptions) {

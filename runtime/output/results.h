@@ -11,7 +11,9 @@
 namespace kaoping::output {
 
 // "id" then the scheme's output figures, one row per subject sorted by id (bytes); LF;
-// fields quoted only where RFC 4180 needs it.
+// fields quoted where RFC 4180 needs it, and text a spreadsheet would run as a formula
+// (starting with = + - @) quoted with an apostrophe in front ("'=B"); reading the file
+// back as history removes it.
 std::string resultsCsv(const eval::Results& results);
 // {"scheme", "version", "columns", "subjects": [{"id", "figures": {...}}], "alerts"}; with
 // the ledger per subject when the run traced it.
@@ -21,9 +23,10 @@ std::string resultsJson(const eval::Results& results, const SourceManager* sourc
 bool writeAtomically(const std::string& path, const std::string& content, std::string& error);
 
 // A short readable account of a run: subjects scored, count per tier and mean score per
-// unit (or per parent unit), the alerts, where the files went.
+// unit (or per parent unit), the alerts, where the files went (with `report`, report.html
+// too).
 std::string summary(const eval::Results& results, const std::string& outDir, Lang lang,
-                    const SourceManager* sources = nullptr);
+                    const SourceManager* sources = nullptr, bool report = false);
 // "全局效能奖总额超过奖金总额上限 (sum(all.效能奖) = 7100 元 > 奖金总额上限 = 7099 元)"
 std::string alertText(const eval::Results& results, const eval::AlertHit& alert, const SourceManager* sources);
 

@@ -62,11 +62,13 @@ TEST_F(Results, CsvFormatting) {
             "中,100.00,10.00,0,,是,87.50%,1250,无,33.333,优秀\n");
 }
 
-TEST_F(Results, IdsAreWrittenAsTheyAreWithRfc4180QuotingOnly) {
+TEST_F(Results, IdsAreQuotedByRfc4180AndGuardedAgainstFormulas) {
+  // RFC 4180 quoting where needed; text a spreadsheet would run as a formula (= + - @
+  // first) gets an apostrophe inside the quotes.
   write("data/roster.csv", "id,name,unit,dept,role\n-1,x,局,一处,科员\n=B,x,局,一处,科员\n\"C,1\",x,局,一处,科员\n@d,x,局,一处,科员\n");
   auto r = run("scheme \"q\" {\n  period year\n  subjects persons\n  let v = 1\n}\n");
   ASSERT_TRUE(r->results) << r->gnu();
-  EXPECT_EQ(output::resultsCsv(*r->results), "id,v\n-1,1\n=B,1\n@d,1\n\"C,1\",1\n");
+  EXPECT_EQ(output::resultsCsv(*r->results), "id,v\n\"'-1\",1\n\"'=B\",1\n\"'@d\",1\n\"C,1\",1\n");
 }
 
 TEST_F(Results, ResultsReadBackAsHistory) {
@@ -91,7 +93,7 @@ TEST_F(Results, IntegerScoresReadBackAsHistory) {
   write("data/roster.csv", "id,name,unit,dept,role\nA,x,局,一处,科员\n");
   write("data/events.csv", "date,kind,subject\n2024-01-01,缺席,A\n");
   std::string scheme = "scheme \"h\" {\n  period year\n  subjects persons\n  event 缺席 {}\n"
-                       "  score 德 base 100 { each 缺席: deduct 1 }\n  let 上年 = previous(德)\n  output 德, 上年\n}\n";
+                       "  score 德 base 100 { each 缺席: deduct 1 }\n  score 上年 = previous(德) default 0\n  output 德, 上年\n}\n";
   auto first = run(scheme);
   ASSERT_TRUE(first->results) << first->gnu();
   write("prev.csv", output::resultsCsv(*first->results));
