@@ -22,8 +22,12 @@ namespace {
 // RFC 4180 quoting where needed. Text that a spreadsheet would run as a formula
 // (starting with = + - @) gets a leading apostrophe: a cell of the scheme's own numbers
 // never needs it, names and ids from data might.
+// Text that already starts with apostrophes before such a character gets one more, so
+// that reading the file back as history (which removes one) gives the text unchanged.
 void csvCell(std::string& out, std::string_view s, bool text) {
-  bool formula = text && !s.empty() && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@');
+  const size_t first = s.find_first_not_of('\'');
+  bool formula = text && first != std::string_view::npos &&
+                 (s[first] == '=' || s[first] == '+' || s[first] == '-' || s[first] == '@');
   bool quote = s.find_first_of(",\"\n\r") != std::string_view::npos || formula;
   if (!quote) {
     out += s;
@@ -228,7 +232,8 @@ std::string alertText(const eval::Results& r, const eval::AlertHit& a, const Sou
                      ir::compareSymbol(a.alert->op), sources->text(a.alert->rhsSpan), shown(a.rhs));
 }
 
-std::string summary(const eval::Results& r, const std::string& outDir, Lang lang, const SourceManager* sources) {
+std::string summary(const eval::Results& r, const std::string& outDir, Lang lang, const SourceManager* sources,
+                    bool report) {
   const plan::Plan& p = r.plan;
   bool zh = lang == Lang::Zh;
   std::string out;
@@ -305,7 +310,10 @@ std::string summary(const eval::Results& r, const std::string& outDir, Lang lang
     out += line(rows[i]);
   }
   for (const eval::AlertHit& a : r.alerts) out += (zh ? "警示：" : "ALERT: ") + alertText(r, a, sources) + "\n";
-  if (!outDir.empty())
+  if (!outDir.empty() && report)
+    out += zh ? fmt::format("结果已写入 {0}/results.csv、{0}/results.json 和 {0}/report.html\n", outDir)
+              : fmt::format("Results written to {0}/results.csv, {0}/results.json and {0}/report.html\n", outDir);
+  else if (!outDir.empty())
     out += zh ? fmt::format("结果已写入 {}/results.csv 和 {}/results.json\n", outDir, outDir)
               : fmt::format("Results written to {}/results.csv and {}/results.json\n", outDir, outDir);
   return out;
