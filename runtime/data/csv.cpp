@@ -146,6 +146,7 @@ CsvReader::CsvReader(std::string_view bytes, size_t begin, size_t end) {
 
 bool CsvReader::next(CsvRecord& rec) {
   std::vector<std::string_view>& fields = rec.fields;
+  usesBuffer_ = false;
   for (;;) {
     fields.clear();
     rec.error = nullptr;
@@ -178,6 +179,7 @@ bool CsvReader::next(CsvRecord& rec) {
       const char c = *q;
       if (__builtin_expect(c == '"', 0)) {
         readQuoted(rec);  // the whole record again, on the general path
+        ++quotedRecords_;
         break;
       }
       fields.push_back(trimDelimited(start, q));
@@ -193,6 +195,155 @@ bool CsvReader::next(CsvRecord& rec) {
     if (fields.size() == 1 && fields[0].empty() && !rec.error) continue;  // a blank line
     return true;
   }
+}
+
+namespace {
+
+// The masks of a 64-byte block for nextBatch: every ',', '\n' or '"' (delimiters), the
+// '\n's, the '"'s, and the bytes trimming may remove (' ', '\t', '\r').
+struct BlockMasks {
+  uint64_t delimiters = 0, newlines = 0, quotes = 0, blanks = 0;
+};
+
+inline BlockMasks blockMasks(const char* p, const char* end) {
+  alignas(16) char buf[64];
+  if (end - p < 64) {
+    std::memset(buf, 0, sizeof buf);
+    std::memcpy(buf, p, static_cast<size_t>(end - p));
+    p = buf;
+  }
+  BlockMasks m;
+#ifdef __SSE2__
+  const __m128i comma = _mm_set1_epi8(','), newline = _mm_set1_epi8('\n'), quote = _mm_set1_epi8('"');
+  const __m128i space = _mm_set1_epi8(' '), tab = _mm_set1_epi8('\t'), cr = _mm_set1_epi8('\r');
+  for (int i = 0; i < 4; ++i) {
+    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * i));
+    __m128i n = _mm_cmpeq_epi8(v, newline), q = _mm_cmpeq_epi8(v, quote);
+    __m128i d = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, comma), n), q);
+    __m128i b = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, space), _mm_cmpeq_epi8(v, tab)), _mm_cmpeq_epi8(v, cr));
+    const int shift = 16 * i;
+    m.delimiters |= static_cast<uint64_t>(static_cast<uint32_t>(_mm_movemask_epi8(d))) << shift;
+    m.newlines |= static_cast<uint64_t>(static_cast<uint32_t>(_mm_movemask_epi8(n))) << shift;
+    m.quotes |= static_cast<uint64_t>(static_cast<uint32_t>(_mm_movemask_epi8(q))) << shift;
+    m.blanks |= static_cast<uint64_t>(static_cast<uint32_t>(_mm_movemask_epi8(b))) << shift;
+  }
+#else
+  for (int i = 0; i < 64; ++i) {
+    const char c = p[i];
+    const uint64_t bit = uint64_t{1} << i;
+    if (c == ',' || c == '\n' || c == '"') m.delimiters |= bit;
+    if (c == '\n') m.newlines |= bit;
+    if (c == '"') m.quotes |= bit;
+    if (c == ' ' || c == '\t' || c == '\r') m.blanks |= bit;
+  }
+#endif
+  return m;
+}
+
+}  // namespace
+
+size_t CsvReader::nextBatch(CsvBatch& batch, size_t maxRecords) {
+  const size_t width = batch.width;
+  batch.records.clear();
+  // Each record has width + 1 field slots: fields past the width go to the last one.
+  const size_t stride = width + 1;
+  if (batch.fields.size() < maxRecords * stride) batch.fields.resize(maxRecords * stride);
+  usesBuffer_ = false;
+  CsvField* const fields = batch.fields.data();
+  const char* const end = end_;
+  const char* rec = pos_;
+  // The block at blk_ again, without the bytes before pos_ (already read).
+  const char* blk = blk_;
+  const char* blkEnd = blkEnd_;
+  BlockMasks m;
+  if (blk < blkEnd && rec < blkEnd) {
+    m = blockMasks(blk, end);
+    const size_t done = static_cast<size_t>(rec - blk);
+    const uint64_t keep = done >= 64 ? 0 : ~uint64_t{0} << done;
+    m.delimiters &= keep;
+    m.newlines &= keep;
+    m.quotes &= keep;
+    m.blanks &= keep;
+  } else {
+    blk = blkEnd = rec;
+  }
+  size_t count = 0;
+  while (count < maxRecords && rec < end) {
+    CsvField* f = fields + count * stride;
+    size_t nf = 0;
+    const char* start = rec;
+    const char* next = nullptr;
+    uint64_t dirty = 0;  // blanks seen in the record: its fields may need trimming
+    for (;;) {
+      if (__builtin_expect(m.delimiters == 0, 0)) {
+        dirty |= m.blanks;
+        if (blkEnd >= end) {  // the last record, without a final newline
+          f[nf < width ? nf : width] = CsvField{start, static_cast<uint32_t>(end - start)};
+          ++nf;
+          next = blk = blkEnd = end;
+          m = BlockMasks{};
+          break;
+        }
+        blk = blkEnd;
+        blkEnd = end - blk >= 64 ? blk + 64 : end;
+        m = blockMasks(blk, end);
+        continue;
+      }
+      const uint64_t bit = m.delimiters & (0 - m.delimiters);
+      m.delimiters ^= bit;
+      if (__builtin_expect((m.quotes & bit) != 0, 0)) break;  // next stays null: the general path
+      const char* q = blk + __builtin_ctzll(bit);
+      f[nf < width ? nf : width] = CsvField{start, static_cast<uint32_t>(q - start)};
+      ++nf;
+      start = q + 1;
+      if (m.newlines & bit) {
+        const uint64_t upTo = bit ^ (bit - 1);  // the bits up to this newline
+        dirty |= m.blanks & upTo;
+        m.blanks &= ~upTo;
+        m.quotes &= ~upTo;
+        next = start;
+        break;
+      }
+    }
+    if (__builtin_expect(next == nullptr, 0)) {
+      pos_ = rec;
+      readQuoted(quotedRecord_);
+      ++quotedRecords_;
+      const CsvRecord& qr = quotedRecord_;
+      next = pos_;
+      blk = blkEnd = next;  // a fresh block at the next record
+      m = BlockMasks{};
+      nf = qr.fields.size();
+      const size_t at = static_cast<size_t>(rec - base_);
+      rec = next;
+      if (nf == 1 && qr.fields[0].empty() && !qr.error) continue;  // a blank line
+      for (size_t i = 0; i < nf && i < width; ++i)
+        f[i] = CsvField{qr.fields[i].data(), static_cast<uint32_t>(qr.fields[i].size())};
+      batch.records.push_back(CsvBatch::Record{at, static_cast<uint32_t>(nf), static_cast<uint32_t>(count * stride),
+                                               qr.error, true});
+      ++count;
+      if (!quotedFields_.empty()) {
+        usesBuffer_ = true;
+        break;
+      }
+      continue;
+    }
+    if (__builtin_expect(nf == 1, 0) && trimRawField(f[0].data, f[0].size).empty()) {  // a blank line
+      rec = next;
+      continue;
+    }
+    // A record without blanks needs no trimming: its fields are as stored.
+    batch.records.push_back(CsvBatch::Record{static_cast<size_t>(rec - base_), static_cast<uint32_t>(nf),
+                                             static_cast<uint32_t>(count * stride), nullptr, dirty == 0});
+    ++count;
+    rec = next;
+  }
+  pos_ = rec;
+  blk_ = blk;
+  blkEnd_ = blkEnd;
+  // mask_ (the delimiter bits next() walks) for the same block and position
+  mask_ = m.delimiters;
+  return count;
 }
 
 // The record at pos_ contains a '"' somewhere: parse it by RFC 4180 from its start.
@@ -269,6 +420,7 @@ void CsvReader::readQuoted(CsvRecord& rec) {
   }
   for (const QuotedField& f : quotedFields_)
     fields[f.field] = trimBlanks(std::string_view(quoted_.data() + f.offset, f.length));
+  usesBuffer_ = !quotedFields_.empty();
   pos_ = blk_ = blkEnd_ = p;  // the fast path resumes with a fresh block at p
   mask_ = 0;
 }

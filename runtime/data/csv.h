@@ -72,6 +72,45 @@ struct CsvRecord {
   const char* error = nullptr;
 };
 
+// A field of a CsvBatch: its raw bytes, not yet trimmed.
+struct CsvField {
+  const char* data;
+  uint32_t size;
+};
+
+// Trimming of a raw field (spaces, tabs, a trailing '\r'), as CsvRecord's fields are.
+inline std::string_view trimRawField(const char* a, size_t n) {
+  if (n == 0) return std::string_view(a, 0);
+  const char* e = a + n;
+  auto blank = [](char c) { return c == ' ' || c == '\t'; };
+  if (__builtin_expect(!blank(*a) && !blank(e[-1]) && e[-1] != '\r', 1)) return std::string_view(a, n);
+  while (a < e && blank(*a)) ++a;
+  while (e > a && (blank(e[-1]) || e[-1] == '\r')) --e;
+  return std::string_view(a, static_cast<size_t>(e - a));
+}
+
+// Many records at once, for the streaming pass: each record's first `width` fields as raw
+// byte ranges in one flat array, trimmed only when read (most fields of an events file are
+// never read). Records with a '"' are parsed by the general path and stored trimmed.
+struct CsvBatch {
+  struct Record {
+    size_t offset;        // of the record's first byte in the whole file
+    uint32_t fieldCount;  // fields found (only the first `width` are stored)
+    uint32_t first;       // index of its first field in `fields`
+    const char* error;    // as CsvRecord::error
+    bool trimmed;         // the stored fields need no trimming (trimmed, or no blank in the record)
+  };
+  size_t width = 0;  // fields stored per record: set before reading
+  std::vector<Record> records;
+  std::vector<CsvField> fields;  // width + 1 per record (the last: any fields past the width)
+
+  // Field i (< width, < fieldCount) of record r, trimmed.
+  std::string_view field(const Record& r, size_t i) const {
+    const CsvField& f = fields[r.first + i];
+    return r.trimmed ? std::string_view(f.data, f.size) : trimRawField(f.data, f.size);
+  }
+};
+
 // Reads the records of a CSV file (or of a chunk of one) in order.
 //
 // Not thread-safe; use one reader per thread (readers of different chunks of the same
@@ -96,6 +135,18 @@ class CsvReader {
   // the header, for splitIntoChunks). Equal to the end of the range once all is read.
   size_t position() const { return static_cast<size_t>(pos_ - base_); }
 
+  // Reads up to maxRecords records into `batch` (replacing what it held; batch.width must
+  // be set). Returns the number read, 0 at the end of the range. Blank lines are skipped.
+  // A batch ends early after a record with a quoted field with "": that field lives in the
+  // reader's storage until the next call (recordUsesBuffer() is true then).
+  size_t nextBatch(CsvBatch& batch, size_t maxRecords);
+
+  // True when some field of the record last read was unescaped into the reader's own
+  // storage (a quoted field with ""): its view is only valid until the next call to next().
+  bool recordUsesBuffer() const { return usesBuffer_; }
+  // How many records so far contained a '"' (read by the general RFC 4180 path).
+  size_t quotedRecords() const { return quotedRecords_; }
+
  private:
   void readQuoted(CsvRecord& rec);  // the general RFC 4180 path, for a record with a '"'
 
@@ -115,6 +166,9 @@ class CsvReader {
     size_t field, offset, length;
   };
   std::vector<QuotedField> quotedFields_;
+  CsvRecord quotedRecord_;  // nextBatch's record with a '"'
+  bool usesBuffer_ = false;
+  size_t quotedRecords_ = 0;
 };
 
 // Number of '\n' bytes in [data, data + n) (SIMD; for line numbers).

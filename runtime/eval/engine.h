@@ -30,6 +30,10 @@ struct Inputs {
   std::string historyName = "history";
   std::vector<std::pair<std::string, std::string>> params;  // --param NAME=VALUE
   bool traceLedger = false;  // keep, per subject, the rule applications behind each figure
+  // Threads reading a large CSV events file in chunks (results, ledger and diagnostics are
+  // those of one thread), and the smallest chunk worth a thread (0: 4 MiB).
+  unsigned threads = 1;
+  size_t minChunkBytes = 0;
 };
 
 // One line of a figure's explanation.

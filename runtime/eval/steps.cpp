@@ -97,7 +97,7 @@ bool checkConstraints(State& st, Vm& vm) {
   auto report = [&](const plan::Constraint& c, const std::vector<uint32_t>& members, const std::string& who,
                     const std::string& what) {
     std::vector<DataLocation> rows = countedRows(members, c);
-    DataLocation at = rows.empty() ? st.sourceOfSubject[members.front()] : rows.front();
+    DataLocation at = rows.empty() ? st.sourceOfSubject(members.front()) : rows.front();
     Diagnostic& d = st.diags.reportData(DiagId::DataConstraint, at, who, what);
     d.note(DiagId::DeclaredHere, c.span, bilingual("constraint", "约束"));
     for (size_t i = rows.empty() ? 0 : 1; i < rows.size(); ++i) d.noteAt(DiagId::DataConstraintRow, rows[i]);

@@ -10,45 +10,12 @@
 #include "compiler/support/utf8.h"
 #include "runtime/data/csv.h"
 #include "runtime/data/mapped_file.h"
+#include "runtime/eval/rowplan.h"
 #include "runtime/eval/state.h"
 
 namespace kaoping::eval {
 
 namespace fs = std::filesystem;
-
-// ---------------------------------------------------------------------------- ids
-
-uint64_t IdIndex::hash(std::string_view key) {
-  uint64_t h = 0x9E3779B97F4A7C15ull ^ key.size();
-  for (unsigned char c : key) h = (h ^ c) * 0x100000001B3ull;
-  h ^= h >> 33;
-  h *= 0xff51afd7ed558ccdull;
-  h ^= h >> 33;
-  return h;
-}
-
-void IdIndex::build(const std::vector<std::string>& keys) {
-  keys_ = &keys;
-  size_t cap = 16;
-  while (cap < keys.size() * 2 + 16) cap <<= 1;
-  slots_.assign(cap, 0);
-  mask_ = cap - 1;
-  for (uint32_t i = 0; i < keys.size(); ++i) {
-    uint64_t h = hash(keys[i]) & mask_;
-    while (slots_[h]) h = (h + 1) & mask_;
-    slots_[h] = i + 1;
-  }
-}
-
-uint32_t IdIndex::find(std::string_view key) const {
-  if (slots_.empty()) return kNone;
-  uint64_t h = hash(key) & mask_;
-  while (uint32_t s = slots_[h]) {
-    if ((*keys_)[s - 1] == key) return s - 1;
-    h = (h + 1) & mask_;
-  }
-  return kNone;
-}
 
 // ---------------------------------------------------------------------------- values
 
@@ -72,7 +39,7 @@ std::string kindName(const plan::Plan& plan, plan::Kind kind, uint32_t enumId) {
   return "?";
 }
 
-bool parseValue(std::string_view text, plan::Kind kind, uint32_t enumId, const plan::Plan& plan, StringPool& strings,
+bool parseValue(std::string_view text, plan::Kind kind, uint32_t enumId, const plan::Plan& plan, Interner& strings,
                 Value& out, std::string& why) {
   switch (kind) {
     case plan::Kind::Int: {
@@ -169,6 +136,17 @@ namespace {
 
 std::string shown(std::string_view text) { return utf8::escapeInvalid(text); }
 
+// results.csv writes text that a spreadsheet would run as a formula (=, +, -, @ first)
+// with an apostrophe in front; reading it back as history removes it.
+std::string_view unguarded(std::string_view text) {
+  // results.csv puts an apostrophe before text matching '*[=+-@] (output/results.cpp).
+  const size_t first = text.find_first_not_of('\'');
+  if (first != std::string_view::npos && first >= 1 &&
+      (text[first] == '=' || text[first] == '+' || text[first] == '-' || text[first] == '@'))
+    text.remove_prefix(1);
+  return text;
+}
+
 // Checks a parsed number against the column's declared range.
 bool inRange(const plan::Column& c, const Value& v) {
   if (!c.rangeDeclared || v.absent) return true;
@@ -207,9 +185,8 @@ std::optional<OpenCsv> openCsv(const std::string& path, Diagnostics& diags) {
 
 }  // namespace
 
-// Parses one cell of a declared column into `out`, reporting what is wrong. Returns false
-// on an error (already reported).
-bool readCell(State& st, const plan::Column& c, std::string_view text, const DataLocation& where, Value& out) {
+bool readCell(const plan::Plan& plan, Diagnostics& diags, Interner& strings, const plan::Column& c,
+              std::string_view text, const DataLocation& where, Value& out) {
   if (text.empty()) {
     if (c.defaultValue) {
       out = *c.defaultValue;
@@ -219,22 +196,28 @@ bool readCell(State& st, const plan::Column& c, std::string_view text, const Dat
       out = Value::none();
       return true;
     }
-    st.diags.reportData(DiagId::DataEmptyValue, where, c.name);
+    diags.reportData(DiagId::DataEmptyValue, where, c.name);
     return false;
   }
   std::string why;
-  if (!parseValue(text, c.kind, c.enumId, st.plan, st.results.strings, out, why)) {
-    if (c.kind == plan::Kind::Enum) st.diags.reportData(DiagId::DataNotInEnum, where, c.name, shown(text), why);
-    else if (c.kind == plan::Kind::String) st.diags.reportData(DiagId::DataValueInvalidUtf8, where, c.name, shown(text));
-    else st.diags.reportData(DiagId::DataBadValue, where, c.name, shown(text), why);
+  if (!parseValue(text, c.kind, c.enumId, plan, strings, out, why)) {
+    if (c.kind == plan::Kind::Enum) diags.reportData(DiagId::DataNotInEnum, where, c.name, shown(text), why);
+    else if (c.kind == plan::Kind::String) diags.reportData(DiagId::DataValueInvalidUtf8, where, c.name, shown(text));
+    else diags.reportData(DiagId::DataBadValue, where, c.name, shown(text), why);
     return false;
   }
   if (!inRange(c, out)) {
-    st.diags.reportData(DiagId::DataOutOfRange, where, c.name, shown(text), rangeText(c));
+    diags.reportData(DiagId::DataOutOfRange, where, c.name, shown(text), rangeText(c));
     return false;
   }
   return true;
 }
+
+namespace {
+bool readCell(State& st, const plan::Column& c, std::string_view text, const DataLocation& where, Value& out) {
+  return readCell(st.plan, st.diags, st.results.strings, c, text, where, out);
+}
+}  // namespace
 
 // ---------------------------------------------------------------------------- subjects
 
@@ -260,14 +243,16 @@ bool loadSubjects(State& st, const Inputs& inputs) {
   }
 
   r.attributes.assign(p.subjectColumns.size(), {});
-  std::unordered_map<uint64_t, std::vector<uint32_t>> deptByKey;  // hash of (unit, dept) → department indexes
-  std::vector<std::pair<uint32_t, uint32_t>> deptKeys;          // (unit string, dept string)
-  std::vector<std::pair<std::string, uint64_t>> rowOf;          // (file, line) of each subject
-  std::vector<uint32_t> parentText;                              // units: the parent cell, interned
+  std::unordered_map<uint64_t, uint32_t> deptByKey;  // (unit string, dept string) → department index
+  auto rowOf = [&](uint32_t s) { return st.sourceOfSubject(s); };
+  std::vector<Value> values(p.subjectColumns.size());
+  std::vector<AttributeReader> reader_;
+  for (const plan::Column& c : p.subjectColumns) reader_.push_back(attributeReader(p, c));
 
   for (const std::string& path : paths) {
     auto csv = openCsv(path, st.diags);
     if (!csv) continue;
+    const uint32_t fileIndex = static_cast<uint32_t>(r.files.size());
     r.files.push_back(path);
     std::string_view bytes = csv->file.bytes();
     data::CsvReader reader(bytes);
@@ -310,68 +295,65 @@ bool loadSubjects(State& st, const Inputs& inputs) {
     if (!headerOk) continue;
     const size_t fieldCount = rec.fields.size();
     while (reader.next(rec)) {
-      uint64_t line = lines.lineOf(rec.offset);
-      DataLocation where{path, line, ""};
+      const uint32_t line = static_cast<uint32_t>(lines.lineOf(rec.offset));
+      // Locations are only made for errors.
+      auto at = [&](std::string column = "") { return DataLocation{path, line, std::move(column)}; };
       if (rec.error) {
-        st.diags.reportData(DiagId::DataQuote, where, rec.error);
+        st.diags.reportData(DiagId::DataQuote, at(), rec.error);
         continue;
       }
       if (rec.fields.size() != fieldCount) {
-        st.diags.reportData(DiagId::DataFieldCount, where, rec.fields.size(), fieldCount);
+        st.diags.reportData(DiagId::DataFieldCount, at(), rec.fields.size(), fieldCount);
         continue;
       }
       std::string_view id = rec.fields[columnOf[ir::kAttrId]];
       if (id.empty()) {
-        st.diags.reportData(DiagId::DataEmptyValue, DataLocation{path, line, "id"}, "id");
+        st.diags.reportData(DiagId::DataEmptyValue, at("id"), "id");
         continue;
       }
       if (!utf8::isValid(id)) {
-        st.diags.reportData(DiagId::DataValueInvalidUtf8, DataLocation{path, line, "id"}, "id", shown(id));
+        st.diags.reportData(DiagId::DataValueInvalidUtf8, at("id"), "id", shown(id));
         continue;
       }
       bool ok = true;
-      std::vector<Value> values(p.subjectColumns.size(), Value::none());
       for (size_t c = 0; c < p.subjectColumns.size(); ++c) {
         const plan::Column& col = p.subjectColumns[c];
+        values[c] = Value::none();
         if (columnOf[c] < 0) {
           if (col.defaultValue) values[c] = *col.defaultValue;
           continue;
         }
         std::string_view text = rec.fields[columnOf[c]];
-        DataLocation at{path, line, col.name};
         if (col.kind == plan::Kind::Department) {
           // A department is the pair (unit, dept): the same name in two units is two departments.
           if (text.empty()) {
-            st.diags.reportData(DiagId::DataEmptyValue, at, col.name);
+            st.diags.reportData(DiagId::DataEmptyValue, at(col.name), col.name);
             ok = false;
             continue;
           }
           if (!utf8::isValid(text)) {
-            st.diags.reportData(DiagId::DataValueInvalidUtf8, at, col.name, shown(text));
+            st.diags.reportData(DiagId::DataValueInvalidUtf8, at(col.name), col.name, shown(text));
             ok = false;
             continue;
           }
           uint32_t unitId = r.strings.intern(rec.fields[columnOf[ir::kAttrUnit]]);
           uint32_t deptId = r.strings.intern(text);
           uint64_t key = (static_cast<uint64_t>(unitId) << 32) | deptId;
-          auto& bucket = deptByKey[key];
-          if (bucket.empty()) {
-            bucket.push_back(static_cast<uint32_t>(deptKeys.size()));
-            deptKeys.emplace_back(unitId, deptId);
-            r.departments.push_back(std::string(r.strings.text(unitId)) + "/" + std::string(text));
-          }
-          values[c] = Value::ofIndex(bucket[0]);
+          auto [it, inserted] = deptByKey.emplace(key, static_cast<uint32_t>(r.departments.size()));
+          if (inserted) r.departments.push_back(std::string(r.strings.text(unitId)) + "/" + std::string(text));
+          values[c] = Value::ofIndex(it->second);
           continue;
         }
         if (col.kind == plan::Kind::Subject) {  // units: parent, resolved below
           values[c] = text.empty() ? Value::none() : Value::ofIndex(r.strings.intern(text));
           continue;
         }
-        if (!readCell(st, col, text, at, values[c])) ok = false;
+        if (readAttributeFast(reader_[c], p, text, r.strings, values[c])) continue;
+        if (!readCell(st, col, text, at(col.name), values[c])) ok = false;
       }
       if (!ok) continue;
       r.ids.emplace_back(id);
-      rowOf.emplace_back(path, line);
+      st.rosterRow.emplace_back(fileIndex, line);
       for (size_t c = 0; c < values.size(); ++c) r.attributes[c].push_back(values[c]);
     }
   }
@@ -379,18 +361,16 @@ bool loadSubjects(State& st, const Inputs& inputs) {
   r.attributes[ir::kAttrId].assign(st.n, Value{});
   for (uint32_t s = 0; s < st.n; ++s) r.attributes[ir::kAttrId][s] = Value::ofIndex(r.strings.intern(r.ids[s]));
   st.idIndex.build(r.ids);  // also when there were errors: the events are still checked
-  if (st.diags.errorCount() > errorsBefore) return false;
 
-  // Ids must be unique across every roster of the run.
-  {
-    std::unordered_map<std::string_view, uint32_t> first;
-    for (uint32_t s = 0; s < st.n; ++s) {
-      auto [it, inserted] = first.emplace(r.ids[s], s);
-      if (!inserted)
-        st.diags.reportData(DiagId::DataDuplicateId, DataLocation{rowOf[s].first, rowOf[s].second, "id"}, r.ids[s])
-            .noteAt(DiagId::PreviousDeclaration, DataLocation{rowOf[it->second].first, rowOf[it->second].second, ""});
-    }
+  // Ids must be unique across every roster of the run (checked among the good rows also
+  // when others were bad): the index finds the first of equal ids.
+  for (uint32_t s = 0; s < st.n; ++s) {
+    uint32_t first = st.idIndex.find(r.ids[s]);
+    if (first != s)
+      st.diags.reportData(DiagId::DataDuplicateId, [&] { DataLocation l = rowOf(s); l.column = "id"; return l; }(), r.ids[s])
+          .noteAt(DiagId::FirstRowWithId, rowOf(first));
   }
+  if (st.diags.errorCount() > errorsBefore) return false;
   if (!persons) {
     // parent: a unit of units.csv; no unit is its own ancestor.
     auto& parent = r.attributes[ir::kAttrParent];
@@ -399,7 +379,7 @@ bool loadSubjects(State& st, const Inputs& inputs) {
       std::string_view text = r.strings.text(parent[s].asIndex());
       uint32_t q = st.idIndex.find(text);
       if (q == kNone) {
-        st.diags.reportData(DiagId::DataUnknownParent, DataLocation{rowOf[s].first, rowOf[s].second, "parent"}, shown(text));
+        st.diags.reportData(DiagId::DataUnknownParent, [&] { DataLocation l = rowOf(s); l.column = "parent"; return l; }(), shown(text));
         continue;
       }
       parent[s] = Value::ofIndex(q);
@@ -410,20 +390,35 @@ bool loadSubjects(State& st, const Inputs& inputs) {
         for (uint32_t steps = 0; steps <= st.n && !parent[at].absent; ++steps) {
           at = parent[at].asIndex();
           if (at == s) {
-            st.diags.reportData(DiagId::DataParentCycle, DataLocation{rowOf[s].first, rowOf[s].second, "parent"}, r.ids[s]);
+            st.diags.reportData(DiagId::DataParentCycle, [&] { DataLocation l = rowOf(s); l.column = "parent"; return l; }(), r.ids[s]);
             break;
           }
         }
       }
     }
   }
-  for (uint32_t s = 0; s < st.n; ++s) st.sourceOfSubject.push_back(DataLocation{rowOf[s].first, rowOf[s].second, ""});
   if (st.diags.errorCount() > errorsBefore) return false;
 
-  // Subjects in id order (bytes), for results and tie-breaks.
-  r.byId.resize(st.n);
-  for (uint32_t s = 0; s < st.n; ++s) r.byId[s] = s;
-  std::sort(r.byId.begin(), r.byId.end(), [&](uint32_t a, uint32_t b) { return r.ids[a] < r.ids[b]; });
+  // Subjects in id order (bytes), for results and tie-breaks: by the first 8 bytes (as a
+  // big-endian number), the rest only on ties.
+  {
+    std::vector<std::pair<uint64_t, uint32_t>> keyed(st.n);
+    for (uint32_t s = 0; s < st.n; ++s) {
+      const std::string& id = r.ids[s];
+      uint64_t k = 0;
+      for (size_t i = 0; i < 8; ++i) k = (k << 8) | (i < id.size() ? static_cast<unsigned char>(id[i]) : 0);
+      keyed[s] = {k, s};
+    }
+    std::sort(keyed.begin(), keyed.end(), [&](const auto& a, const auto& b) {
+      if (a.first != b.first) return a.first < b.first;
+      const std::string& x = r.ids[a.second];
+      const std::string& y = r.ids[b.second];
+      if (x.size() <= 8 && y.size() <= 8) return x.size() < y.size();  // equal up to the shorter
+      return x < y;
+    });
+    r.byId.resize(st.n);
+    for (uint32_t s = 0; s < st.n; ++s) r.byId[s] = keyed[s].second;
+  }
 
   // size(attr): how many subjects share the value.
   st.groupSize.assign(p.subjectColumns.size(), {});
@@ -468,15 +463,25 @@ bool buildRelations(State& st, Vm& vm) {
       return h;
     };
     std::unordered_map<uint64_t, std::vector<uint32_t>> buckets;
-    for (uint32_t s = 0; s < st.n; ++s) buckets[keyOf(s)].push_back(s);
+    std::vector<uint64_t> keys(st.n);
+    for (uint32_t s = 0; s < st.n; ++s) buckets[keys[s] = keyOf(s)].push_back(s);
+    const QuickTest quick = makeQuickTest(st, rel.filter);  // the filter without the VM, when it can
+    const bool generic = quick.shape == QuickTest::Shape::Generic;
     for (uint32_t s = 0; s < st.n; ++s) {
-      const std::vector<uint32_t>& candidates = buckets[keyOf(s)];
+      const std::vector<uint32_t>& candidates = buckets[keys[s]];
       for (uint32_t q : candidates) {
-        Frame f;
-        f.subject = s;
-        f.vars[0] = s;
-        f.vars[1] = q;
-        if (vm.test(rel.filter, f)) out.members.push_back(q);
+        const uint32_t vars[2] = {s, q};
+        bool member;
+        if (generic) {
+          Frame f;
+          f.subject = s;
+          f.vars[0] = s;
+          f.vars[1] = q;
+          member = vm.test(rel.filter, f);
+        } else {
+          member = evalQuickTest(quick, st, nullptr, s, vars);
+        }
+        if (member) out.members.push_back(q);
       }
       out.offsets.push_back(static_cast<uint32_t>(out.members.size()));
     }
@@ -515,6 +520,7 @@ bool loadParams(State& st, const Inputs& inputs) {
     const plan::Param& prm = p.params[i];
     std::string why;
     Value v;
+    given[i] = true;  // reported here if bad, not again as missing
     if (!parseValue(text, prm.kind, prm.enumId, p, st.results.strings, v, why)) {
       st.diags.reportData(DiagId::DataBadParam, where, name, "`" + text + "`: " + bilingual("expected ", "应为") + why);
       ok = false;
@@ -620,7 +626,7 @@ bool loadHistory(State& st, const Inputs& inputs) {
       ok = false;
       continue;
     }
-    uint32_t s = st.idIndex.find(row.fields[idColumn->second]);
+    uint32_t s = st.idIndex.find(unguarded(row.fields[idColumn->second]));
     if (s == kNone) continue;  // no longer appraised
     if (seen[s]) {
       st.diags.reportData(DiagId::DataDuplicateHistory, DataLocation{path, row.line, "id"}, st.results.ids[s]);
@@ -630,10 +636,20 @@ bool loadHistory(State& st, const Inputs& inputs) {
     seen[s] = true;
     for (size_t k = 0; k < wanted.size(); ++k) {
       const plan::Figure& fig = p.figures[wanted[k]];
-      std::string_view text = row.fields[columnOf[k]];
+      std::string_view text = unguarded(row.fields[columnOf[k]]);
       if (text.empty()) continue;
       Value v;
       std::string why;
+      // A score printed with places (`99.00`) reads back as the integer it is.
+      std::string whole;
+      if (fig.kind == plan::Kind::Int && fig.fixedPlaces) {
+        Decimal d;
+        std::optional<int64_t> i;  // empty when out of range: parseValue reports it
+        if (Decimal::parseFast(text.data(), text.size(), d) && (i = d.toInt64())) {
+          whole = std::to_string(*i);
+          text = whole;
+        }
+      }
       if (!parseValue(text, fig.kind, fig.enumId, p, st.results.strings, v, why)) {
         st.diags.reportData(DiagId::DataBadValue, DataLocation{path, row.line, fig.name}, fig.name, shown(text), why);
         ok = false;

@@ -32,6 +32,7 @@ int threeWay(T a, T b) {
 }  // namespace
 
 Vm::Vm(State& state) : s_(state) {
+  texts_.pool = &state.results.strings;
   stack_.resize(static_cast<size_t>(state.plan.maxStack) * 8 + 256);
   locals_.resize(static_cast<size_t>(state.plan.maxLocals) * 16 + 64);
   cohort_.resize(state.plan.relationAggs.size());
@@ -101,7 +102,7 @@ Value Vm::aggregate(uint32_t index, const Frame& frame) {
 
 int Vm::compareValues(Kind kind, uint32_t enumId, const Value& a, const Value& b) const {
   switch (kind) {
-    case Kind::String: return a.asIndex() == b.asIndex() ? 0 : threeWay(s_.results.strings.text(a.asIndex()), s_.results.strings.text(b.asIndex()));
+    case Kind::String: return a.asIndex() == b.asIndex() ? 0 : threeWay(text(a.asIndex()), text(b.asIndex()));
     case Kind::Enum: {
       const plan::EnumTable& e = s_.plan.enums[enumId];
       return threeWay(e.ordinal(a.asIndex()), e.ordinal(b.asIndex()));
@@ -348,8 +349,18 @@ Value Vm::eval(const plan::Program& program, const Frame& frame) {
       case Code::CeilDec: {
         Value& a = sp[-1];
         if (a.absent) break;
+        const bool down = in.code == Code::FloorToInt || in.code == Code::FloorDec;
+        if (a.bits >= INT64_MIN && a.bits <= INT64_MAX) {
+          // |value| < 9.3: 64-bit arithmetic gives the same floor or ceiling
+          const int64_t m = static_cast<int64_t>(a.bits), one = static_cast<int64_t>(Decimal::kOne);
+          int64_t q = m / one, r = m % one;
+          if (down && r < 0) --q;
+          if (!down && r > 0) ++q;
+          a = (in.code == Code::FloorDec || in.code == Code::CeilDec) ? Value::ofDecimal(Decimal::fromInt(q)) : Value::ofInt(q);
+          break;
+        }
         try {
-          bool floor = in.code == Code::FloorToInt || in.code == Code::FloorDec;
+          bool floor = down;
           Decimal d = floor ? a.asDecimal().floor() : a.asDecimal().ceil();
           if (in.code == Code::FloorDec || in.code == Code::CeilDec) {
             a = Value::ofDecimal(d);
@@ -402,7 +413,7 @@ Value Vm::eval(const plan::Program& program, const Frame& frame) {
           const plan::EnumTable& e = s_.plan.enums[in.c];
           c = threeWay(e.ordinal(a.asIndex()), e.ordinal(b.asIndex()));
         } else if (in.code == Code::CmpString) {
-          c = a.asIndex() == b.asIndex() ? 0 : threeWay(s_.results.strings.text(a.asIndex()), s_.results.strings.text(b.asIndex()));
+          c = a.asIndex() == b.asIndex() ? 0 : threeWay(text(a.asIndex()), text(b.asIndex()));
         } else {
           c = threeWay(a.bits, b.bits);
         }

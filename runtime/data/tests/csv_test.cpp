@@ -452,6 +452,102 @@ TEST(CsvReader, RandomInputsMatchReference) {
   }
 }
 
+// ------------------------------------------------------------------------- batches
+
+// Records read with nextBatch (the first `viaNext` records with next(), as the streaming
+// pass reads a header), as (fields up to the width, the field count) — to compare with
+// next()'s records cut to the same width.
+struct BatchRec {
+  Rec rec;
+  size_t fieldCount;
+  bool operator==(const BatchRec& o) const { return rec == o.rec && fieldCount == o.fieldCount; }
+};
+std::ostream& operator<<(std::ostream& os, const BatchRec& r) { return os << r.rec << "#" << r.fieldCount; }
+
+std::vector<BatchRec> cut(const std::vector<Rec>& recs, size_t width) {
+  std::vector<BatchRec> out;
+  for (const Rec& r : recs) {
+    BatchRec b{r, r.fields.size()};
+    if (b.rec.fields.size() > width) b.rec.fields.resize(width);
+    out.push_back(std::move(b));
+  }
+  return out;
+}
+
+std::vector<BatchRec> readBatches(std::string_view bytes, size_t begin, size_t end, size_t width, size_t perBatch,
+                                  size_t viaNext = 0) {
+  CsvReader reader(bytes, begin, end);
+  std::vector<BatchRec> out;
+  CsvRecord first;
+  for (size_t i = 0; i < viaNext && reader.next(first); ++i) {
+    Rec r;
+    for (std::string_view f : first.fields) r.fields.emplace_back(f);
+    r.offset = first.offset;
+    r.error = first.error ? first.error : "";
+    out.push_back(BatchRec{r, r.fields.size()});
+    if (out.back().rec.fields.size() > width) out.back().rec.fields.resize(width);
+  }
+  CsvBatch batch;
+  batch.width = width;
+  while (size_t n = reader.nextBatch(batch, perBatch)) {
+    EXPECT_EQ(n, batch.records.size());
+    for (const CsvBatch::Record& r : batch.records) {
+      BatchRec b{Rec{}, r.fieldCount};
+      for (size_t i = 0; i < r.fieldCount && i < width; ++i) b.rec.fields.emplace_back(batch.field(r, i));
+      b.rec.offset = r.offset;
+      b.rec.error = r.error ? r.error : "";
+      out.push_back(std::move(b));
+    }
+  }
+  EXPECT_EQ(reader.position(), std::min(end, bytes.size()));
+  return out;
+}
+
+TEST(CsvBatch, SameRecordsAsNext) {
+  const std::string s =
+      "date,kind,subject\n2024-01-01, 考勤 ,P1\r\n\n2024-01-02,\"a,b\",\"x\"\"y\"\n  \nshort\n1,2,3,4,5\n"
+      "\"unterminated,1,2\n";
+  ExactBytes b(s);
+  for (size_t width : {1, 2, 3, 5, 8})
+    for (size_t per : {1, 2, 3, 32})
+      for (size_t viaNext : {0, 1, 2})
+        ASSERT_EQ(readBatches(b.view(), 0, b.size, width, per, viaNext), cut(readRange(b.view(), 0, b.size), width))
+            << width << " " << per << " " << viaNext;
+}
+
+TEST(CsvBatch, RecordsWithoutBlanksNeedNoTrimming) {
+  const std::string s = "a,b\nc ,d\ne,\tf\ng,h\r\ni,j\n";
+  CsvReader reader(s);
+  CsvBatch batch;
+  batch.width = 2;
+  ASSERT_EQ(reader.nextBatch(batch, 10), 5u);
+  std::vector<bool> clean;
+  for (const auto& r : batch.records) clean.push_back(r.trimmed);
+  EXPECT_EQ(clean, (std::vector<bool>{true, false, false, false, true}));
+  EXPECT_EQ(batch.field(batch.records[3], 1), "h");
+}
+
+TEST(CsvBatch, RandomInputsMatchNext) {
+  std::mt19937_64 rng(7);
+  const std::vector<std::string> pieces = {"a", "bc", "张", ",", ",", "\n", "\r\n", "\"", "\"\"", " ", "\t", "\r",
+                                           "xyzxyzxyzxyzxyzxyzxyzxyzxyzxyz", ",,"};
+  for (int iter = 0; iter < 6000; ++iter) {
+    std::string s;
+    const size_t n = rng() % (iter < 3000 ? 40 : 300);
+    const bool quotes = rng() % 3 == 0;
+    for (size_t i = 0; i < n; ++i) {
+      const std::string& p = pieces[rng() % pieces.size()];
+      if (!quotes && p.find('"') != std::string::npos) continue;
+      s += p;
+    }
+    ExactBytes b(s);
+    const size_t width = 1 + rng() % 6, per = 1 + rng() % 40, viaNext = rng() % 3;
+    size_t end = rng() % 4 == 0 && !s.empty() ? rng() % (s.size() + 1) : s.size();
+    ASSERT_EQ(readBatches(b.view(), 0, end, width, per, viaNext), cut(readRange(b.view(), 0, end), width))
+        << "input: " << s << " width " << width << " per " << per << " via next " << viaNext << " end " << end;
+  }
+}
+
 // ------------------------------------------------------------------------- chunks
 
 std::string generateEvents(size_t targetBytes, uint64_t seed) {

@@ -299,11 +299,11 @@ TEST_F(Engine, PreviousPeriodFromHistory) {
   write("prev.csv", "id,德,上年,连续\nA,96.00,,否\nB,90.00,,否\nZ,99.00,,是\n");
   eval::Inputs in;
   in.history = "prev.csv";
-  auto r = run(persons("  event 缺席 {}\n  score 德 base 100 { each 缺席: deduct 1 }\n  let 上年 = previous(德)\n"
+  auto r = run(persons("  event 缺席 {}\n  score 德 base 100 { each 缺席: deduct 0.5 }\n  let 上年 = previous(德)\n"
                        "  let 连续 = previous(德) default 0 >= 95 and 德 >= 95\n  output 德, 上年, 连续"),
                in);
   // Z is no longer appraised and is ignored; C has no previous result.
-  EXPECT_EQ(r->table({"德", "上年", "连续"}), "A: 100.00 96.00 是\nB: 99.00 90.00 否\nC: 100.00  否\n");
+  EXPECT_EQ(r->table({"德", "上年", "连续"}), "A: 100.00 96.00 是\nB: 99.50 90.00 否\nC: 100.00  否\n");
 }
 
 TEST_F(Engine, NoHistoryMeansNoPreviousValue) {
@@ -369,7 +369,7 @@ TEST_F(Engine, SeveralDataDirectoriesAreOneStream) {
   EXPECT_FALSE(dup->results);
   EXPECT_EQ(dup->gnu(),
             "d2/roster.csv:3: error[D0115]: column `id`: `A` appears more than once\n"
-            "d1/roster.csv:2: note: first declared here\n");
+            "d1/roster.csv:2: note: the first row with this id\n");
 }
 
 TEST_F(Engine, IdsAreSortedByBytes) {
@@ -499,7 +499,7 @@ TEST_F(Engine, EveryBadRosterRowIsReported) {
   EXPECT_EQ(r->gnu(),
             "data/roster.csv:3: error[D0111]: column `年龄`: 17 is outside the declared range [18, 65]\n"
             "data/roster.csv:4: error[D0115]: column `id`: `A` appears more than once\n"
-            "data/roster.csv:2: note: first declared here\n");
+            "data/roster.csv:2: note: the first row with this id\n");
 }
 
 TEST_F(Engine, RosterAndFileLevelErrors) {
@@ -519,6 +519,15 @@ TEST_F(Engine, RosterAndFileLevelErrors) {
   write("data/events.csv", "date,kind,subject,kind\n");
   r = run(scheme);
   EXPECT_EQ(r->gnu(), "data/events.csv:1: error[D0105]: column `kind` appears twice in the header\n");
+}
+
+TEST_F(Engine, UnreadableRoster) {
+  std::filesystem::create_directories(path("data/roster.csv"));
+  auto r = run(persons("  let a = 1"));
+  EXPECT_FALSE(r->results);
+  ASSERT_EQ(r->diags.all().size(), 1u) << r->gnu();
+  EXPECT_EQ(r->diags.all()[0].code(), "D0101");
+  EXPECT_THAT(r->gnu(), ::testing::StartsWith("data/roster.csv: error[D0101]: cannot read "));
 }
 
 TEST_F(Engine, InvalidUtf8InValues) {
