@@ -1,6 +1,7 @@
 #include "compiler/driver/compile.h"
 
 #include "compiler/sema/analyze.h"
+#include "compiler/support/large_stack.h"
 #include "compiler/syntax/parse.h"
 
 #include <filesystem>
@@ -34,7 +35,7 @@ bool loadBases(SourceManager& sources, const ast::Scheme& local, Diagnostics& di
   return true;
 }
 
-Compiled finish(SourceManager& sources, std::unique_ptr<ast::Scheme> tree, Diagnostics& diags, const Options& o) {
+Compiled passes(SourceManager& sources, std::unique_ptr<ast::Scheme> tree, Diagnostics& diags, const Options& o) {
   Compiled c;
   c.ast = std::move(tree);
   if (!c.ast || o.upTo == Stage::Syntax) return c;
@@ -53,6 +54,13 @@ Compiled finish(SourceManager& sources, std::unique_ptr<ast::Scheme> tree, Diagn
   if (o.analyze) c.facts = analysis::analyze(*c.ir, sources, diags);
   if (o.upTo == Stage::Ir) return c;
   c.plan = plan::build(*c.ir);
+  return c;
+}
+
+// The passes after parsing walk the trees recursively: on a large stack (support/large_stack.h).
+Compiled finish(SourceManager& sources, std::unique_ptr<ast::Scheme> tree, Diagnostics& diags, const Options& o) {
+  Compiled c;
+  runWithLargeStack([&] { c = passes(sources, std::move(tree), diags, o); });
   return c;
 }
 

@@ -24,6 +24,9 @@ Kind kindOf(const ir::Type& t) {
 
 namespace {
 
+// Operands one In / IMax / IMin / DMax / DMin instruction takes (Instr::a is 8 bits).
+constexpr size_t kMaxOperands = 255;
+
 bool isDecimalKind(Kind k) { return k == Kind::Decimal || k == Kind::Money || k == Kind::Percent; }
 
 uint32_t slotsFor(AggOp op) {
@@ -523,7 +526,7 @@ class Builder {
         ra.relation = e.index;
         ra.valueKind = kindOf(e.args[0]->type);
         ra.valueEnum = e.args[0]->type.enumId;
-        uint16_t savedLocals = locals_;
+        uint32_t savedLocals = locals_;
         // Sub-programs are compiled out of line: jump over them.
         uint32_t skip = emit(Code::Jump);
         ra.value = program(*e.args[0]);
@@ -569,10 +572,27 @@ class Builder {
         compare(e.args[0]->type, e.cmp);
         return;
       case O::In: {
-        expr(*e.args[0]);
-        for (size_t i = 1; i < e.args.size(); ++i) expr(*e.args[i]);
         Code c = compareCode(e.args[0]->type, CompareOp::Eq);
-        emit(Code::In, static_cast<uint8_t>(e.args.size() - 1), 0, c == Code::CmpInt ? 1 : c == Code::CmpDec ? 2 : 0);
+        const uint32_t how = c == Code::CmpInt ? 1 : c == Code::CmpDec ? 2 : 0;
+        const size_t n = e.args.size() - 1;
+        if (n <= kMaxOperands) {
+          expr(*e.args[0]);
+          for (size_t i = 1; i <= n; ++i) expr(*e.args[i]);
+          emit(Code::In, static_cast<uint8_t>(n), 0, how);
+          return;
+        }
+        // `a` counts at most 255 candidates: a longer list is tested 255 at a time against
+        // the value kept in a local, the batches joined by `or` (In is never absent).
+        uint32_t local = locals_++;
+        expr(*e.args[0]);
+        emit(Code::StoreLocal, 0, 0, local);
+        for (size_t from = 1; from <= n; from += kMaxOperands) {
+          size_t count = std::min(kMaxOperands, n + 1 - from);
+          emit(Code::LoadLocal, 0, 0, local);
+          for (size_t i = from; i < from + count; ++i) expr(*e.args[i]);
+          emit(Code::In, static_cast<uint8_t>(count), 0, how);
+          if (from > 1) emit(Code::Or);
+        }
         return;
       }
       case O::Not:
@@ -654,11 +674,20 @@ class Builder {
         emit(dec ? Code::DAbs : Code::IAbs, 0, 0, span(e.span));
         return;
       case O::Max:
-      case O::Min:
-        for (const ir::ExprPtr& a : e.args) expr(*a);
-        if (e.op == O::Max) emit(dec ? Code::DMax : Code::IMax, static_cast<uint8_t>(e.args.size()));
-        else emit(dec ? Code::DMin : Code::IMin, static_cast<uint8_t>(e.args.size()));
+      case O::Min: {
+        // At most 255 operands per instruction: max(a1 … a300) is max(max(a1 … a255), a256 …).
+        Code code = e.op == O::Max ? (dec ? Code::DMax : Code::IMax) : (dec ? Code::DMin : Code::IMin);
+        size_t pending = 0;
+        for (size_t i = 0; i < e.args.size(); ++i) {
+          expr(*e.args[i]);
+          if (++pending == kMaxOperands && i + 1 < e.args.size()) {
+            emit(code, static_cast<uint8_t>(pending));
+            pending = 1;
+          }
+        }
+        emit(code, static_cast<uint8_t>(pending));
         return;
+      }
     }
   }
 
@@ -666,7 +695,7 @@ class Builder {
   std::unique_ptr<Plan> p_;
   std::vector<uint32_t> scoreSlot_;
   std::unordered_map<std::string, uint32_t> stringIds_;
-  uint16_t locals_ = 0;
+  uint32_t locals_ = 0;
 };
 
 }  // namespace

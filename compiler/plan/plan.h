@@ -91,7 +91,7 @@ struct Instr {
 
 struct Program {
   uint32_t begin = 0, end = 0;  // [begin, end) in Plan::code; empty = no program
-  uint16_t locals = 0;
+  uint32_t locals = 0;
   bool valid() const { return end > begin; }
 };
 

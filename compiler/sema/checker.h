@@ -84,6 +84,7 @@ class Checker {
   // ---- expressions (expressions.cpp)
  public:
   ir::ExprPtr check(const ast::Expr& e, const Ctx& ctx, const ir::Type* hint = nullptr);
+  ir::ExprPtr checkAt(const ast::Expr& e, const Ctx& ctx, const ir::Type* hint);
  private:
   ir::ExprPtr checkName(const ast::Expr& e, const Ctx& ctx, const ir::Type* hint);
   ir::ExprPtr checkMember(const ast::Expr& e, const Ctx& ctx);
@@ -145,6 +146,12 @@ class Checker {
   std::unordered_map<std::string, uint32_t> aggregateIndex_;
   std::string relationVars_[2];            // the anchor and candidate names while checking a relation
   std::map<std::string, Span> previousUse_;  // where previous(F) was written, per F
+  // check() calls inside each other. A figure is resolved inside the expression that
+  // first uses it, so a chain of definitions declared last-first nests that deep: bounded
+  // (K0010); driver/compile.cpp runs the checker on a large stack.
+  static constexpr size_t kMaxCheckDepth = 20000;
+  size_t checkDepth_ = 0;
+  bool tooDeepReported_ = false;
 };
 
 }  // namespace kaoping::sema

@@ -177,6 +177,23 @@ ir::ExprPtr Checker::checkAmount(const ast::Expr& e, const Ctx& ctx) {
 // ---------------------------------------------------------------------------- dispatch
 
 ir::ExprPtr Checker::check(const ast::Expr& e, const Ctx& ctx, const ir::Type* hint) {
+  if (checkDepth_ >= kMaxCheckDepth) {
+    if (!tooDeepReported_) {
+      tooDeepReported_ = true;
+      std::string through = resolving_.empty() ? std::string(sources_.text(e.span)) : ir_->figures[resolving_.back()].name;
+      diags_.report(DiagId::DefinitionsTooDeep, e.span, kMaxCheckDepth, through);
+    }
+    return error(e.span);
+  }
+  ++checkDepth_;
+  struct Leave {
+    size_t& depth;
+    ~Leave() { --depth; }
+  } leave{checkDepth_};
+  return checkAt(e, ctx, hint);
+}
+
+ir::ExprPtr Checker::checkAt(const ast::Expr& e, const Ctx& ctx, const ir::Type* hint) {
   switch (e.kind) {
     case ast::ExprKind::Number:
     case ast::ExprKind::Percent:

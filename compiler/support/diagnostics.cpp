@@ -223,7 +223,8 @@ std::string DiagnosticRenderer::json(const Diagnostic& d) const {
     for (const FixIt& f : d.fixits)
       j["fixits"].push_back({{"location", spanJson(sources_, f.span, {})}, {"replacement", f.replacement}});
   }
-  return j.dump();
+  // Messages can quote bytes of data files that are not UTF-8: replaced, not thrown.
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 std::string DiagnosticRenderer::render(const Diagnostics& all, DiagFormat format) const {
@@ -292,7 +293,7 @@ std::string DiagnosticRenderer::sarif(const Diagnostics& all, const std::string&
       {"version", "2.1.0"},
       {"runs", nlohmann::json::array({{{"tool", {{"driver", {{"name", "kaoping"}, {"version", toolVersion}, {"rules", rules}}}}},
                                        {"results", results}}})}};
-  return doc.dump(2) + "\n";
+  return doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 std::string DiagnosticRenderer::summary(const Diagnostics& all) const {

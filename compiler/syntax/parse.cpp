@@ -239,6 +239,117 @@ class ErrorStrategy : public antlr4::DefaultErrorStrategy {
   Reporter& reporter_;
 };
 
+// The lexer, stopped early (an EOF token in place of the rest) as soon as the tokens so
+// far are certain to break a limit that scanTokens or DepthGuard checks: open brackets
+// deeper than maxNesting, a run of prefix-capable operators longer than maxNesting + 1,
+// a flat run `a + b + c …` whose lowest-precedence operators exceed maxChain (they all sit
+// on one left spine, so the parser's chain is at least that long), or more lexical
+// errors than scanTokens reports. Those checks then report the same diagnostic at the
+// same token as on the whole file, but an input of 10^6 brackets or terms is rejected
+// after lexing a few thousand tokens instead of all of them (seconds under ASan).
+class BoundedLexer : public kaoping_antlr::KaopingLexer {
+ public:
+  BoundedLexer(antlr4::CharStream* input, const Limits& limits) : KaopingLexer(input), limits_(limits) {}
+
+  std::unique_ptr<Token> nextToken() override {
+    if (margin_ == 0) {
+      emitEOF();
+      return std::move(token);
+    }
+    std::unique_ptr<Token> t = KaopingLexer::nextToken();
+    if (!t || t->getType() == Token::EOF || t->getChannel() == Token::HIDDEN_CHANNEL) return t;
+    if (margin_ > 0) {
+      --margin_;
+    } else if (see(t->getType())) {
+      // This token and a few more are still returned: the parser's prediction looks a
+      // little ahead before it enters the operator that breaks the chain limit.
+      margin_ = 64;
+    }
+    return t;
+  }
+
+ private:
+  enum class State : uint8_t { None, Operand, Operator };
+  struct Run {
+    State state = State::None;
+    size_t ops[6] = {};  // by precedence class, lowest first: or, and, default, + -, * /, .
+    size_t elseIfs = 0;  // `else if` / `then if` in this expression: each inside the one before
+    bool afterBranch = false;
+  };
+
+  static int opClass(size_t type) {
+    switch (type) {
+      case P::OR: return 0;
+      case P::AND: return 1;
+      case P::DEFAULT: return 2;
+      case P::PLUS: case P::MINUS: return 3;
+      case P::TIMES: case P::DIVIDE: return 4;
+      case P::DOT: return 5;
+      default: return -1;
+    }
+  }
+  static bool operand(size_t type) {
+    return type == P::INT || type == P::NUMBER || type == P::IDENT || type == P::FLOOR || type == P::STRING ||
+           type == P::DATE || type == P::TRUE || type == P::FALSE;
+  }
+
+  // True when a limit is certainly broken by now.
+  bool see(size_t type) {
+    if ((type == P::UNKNOWN_CHAR || type == P::UNTERMINATED_STRING) && ++lexicalErrors_ > 50) return true;
+    // Prefix-capable operators in a row: all but the first are prefix operators.
+    bool prefixCapable = type == P::MINUS || type == P::PLUS || type == P::NOT || type == P::IF;
+    prefixRun_ = prefixCapable ? prefixRun_ + 1 : 0;
+    if (prefixRun_ > limits_.maxNesting + 1) return true;
+    // Brackets, each keeping the run of operators around it aside.
+    if (type == P::LPAREN || type == P::LBRACE || type == P::LBRACK) {
+      outer_.push_back(run_);
+      run_ = Run{};
+      return outer_.size() > limits_.maxNesting;
+    }
+    if (type == P::RPAREN || type == P::RBRACE || type == P::RBRACK) {
+      if (outer_.empty()) {
+        run_ = Run{};
+      } else {
+        run_ = outer_.back();
+        outer_.pop_back();
+        run_.state = State::Operand;  // (…) and f(…) are operands
+      }
+      return false;
+    }
+    if (type == P::YUAN || type == P::PERCENT) return false;  // 2 元, 90%: still the operand
+    int c = opClass(type);
+    if (c >= 0 && run_.state == State::Operand) {
+      run_.state = State::Operator;
+      ++run_.ops[c];
+      for (size_t n : run_.ops)
+        if (n) return n > limits_.maxChain;  // the lowest class present
+      return false;
+    }
+    if (operand(type) && run_.state == State::Operator) {
+      run_.state = State::Operand;
+      return false;
+    }
+    // Tokens inside one expression keep its count of nested `if`s; any other ends it. The
+    // parser enters at least one rule per nested `if`, and its guard allows
+    // 4 * maxNesting + 32 (DepthGuard).
+    bool inExpression = c >= 0 || operand(type) || type == P::IF || type == P::THEN || type == P::ELSE ||
+                        type == P::NOT || type == P::IN || type == P::EQ || type == P::NE || type == P::LT ||
+                        type == P::LE || type == P::GT || type == P::GE;
+    size_t elseIfs = inExpression ? run_.elseIfs + (run_.afterBranch && type == P::IF) : 0;
+    run_ = Run{};
+    run_.state = operand(type) ? State::Operand : State::None;
+    run_.elseIfs = elseIfs;
+    run_.afterBranch = type == P::ELSE || type == P::THEN;
+    return elseIfs > 4 * limits_.maxNesting + 64;
+  }
+
+  const Limits& limits_;
+  int margin_ = -1;  // tokens still returned after a limit was seen; -1 before
+  size_t lexicalErrors_ = 0, prefixRun_ = 0;
+  Run run_;
+  std::vector<Run> outer_;
+};
+
 // Bounds the parser's recursion. A left-recursive operator chain (1+1+…+1) is entered as a
 // context whose first child is the same rule: its length is the child's plus one.
 // Nesting (a rule inside another) is measured from the parent; the token pre-scan
@@ -255,8 +366,18 @@ class DepthGuard : public antlr4::tree::ParseTreeListener {
       if (length > limits_.maxChain)
         throw LimitExceeded{DiagId::ChainTooLong, reporter_.span(ctx->getStart()), limits_.maxChain};
     }
-    auto* parent = dynamic_cast<antlr4::ParserRuleContext*>(ctx->parent);
-    size_t depth = (parent ? depth_[parent] : 0) + 1;
+    // A labelled alternative (ifPrimary, primaryExpr …) replaces the context that was
+    // entered by a copy that is never entered itself: count up to the nearest ancestor
+    // that was, one level per step (else `if … else if … else if …` never adds up).
+    size_t depth = 1;
+    for (auto* up = dynamic_cast<antlr4::ParserRuleContext*>(ctx->parent); up;
+         up = dynamic_cast<antlr4::ParserRuleContext*>(up->parent), ++depth) {
+      auto it = depth_.find(up);
+      if (it != depth_.end()) {
+        depth += it->second;
+        break;
+      }
+    }
     depth_[ctx] = depth;
     // About four rules are entered per level of bracket nesting (expr, primary, ...).
     if (depth > limits_.maxNesting * 4 + 32)
@@ -295,7 +416,8 @@ std::string unquote(const std::string& raw) {
 
 class Builder {
  public:
-  Builder(FileId file, const Offsets& offsets) : file_(file), offsets_(offsets) {}
+  Builder(FileId file, const Offsets& offsets, const Limits& limits)
+      : file_(file), offsets_(offsets), limits_(limits) {}
 
   Span span(antlr4::ParserRuleContext* ctx) const {
     Token* a = ctx->getStart();
@@ -826,7 +948,20 @@ class Builder {
     return e;
   }
 
+  // Every sub-expression is built through here: the depth of the tree is bounded
+  // (LimitExceeded), since later passes walk it recursively on an ordinary stack.
   ast::ExprPtr expr(P::ExprContext* ctx) {
+    if (depth_ >= limits_.maxExprDepth)
+      throw LimitExceeded{DiagId::ExpressionTooDeep, span(ctx), limits_.maxExprDepth};
+    ++depth_;
+    struct Leave {
+      size_t& depth;
+      ~Leave() { --depth; }
+    } leave{depth_};
+    return exprAt(ctx);
+  }
+
+  ast::ExprPtr exprAt(P::ExprContext* ctx) {
     using K = ast::ExprKind;
     if (auto* c = dynamic_cast<P::PrimaryExprContext*>(ctx)) return primary(c->primary());
     if (auto* c = dynamic_cast<P::MemberExprContext*>(ctx)) {
@@ -922,6 +1057,8 @@ class Builder {
 
   FileId file_;
   const Offsets& offsets_;
+  const Limits& limits_;
+  size_t depth_ = 0;  // of expr() calls
 };
 
 // ---------------------------------------------------------------------------- the parse
@@ -1061,7 +1198,7 @@ std::unique_ptr<ast::Scheme> parse(const SourceManager& sources, FileId file, Di
     Offsets offsets(src.text());
     Reporter reporter(file, offsets, diags);
     antlr4::ANTLRInputStream input(src.text());
-    kaoping_antlr::KaopingLexer lexer(&input);
+    BoundedLexer lexer(&input, limits);
     lexer.removeErrorListeners();
     antlr4::CommonTokenStream tokens(&lexer);
     tokens.fill();
@@ -1082,8 +1219,13 @@ std::unique_ptr<ast::Scheme> parse(const SourceManager& sources, FileId file, Di
     }
     if (reporter.count() > 0 || parser.getNumberOfSyntaxErrors() > 0) return;
 
-    Builder builder(file, offsets);
-    result = builder.scheme(tree->scheme());
+    Builder builder(file, offsets, limits);
+    try {
+      result = builder.scheme(tree->scheme());
+    } catch (const LimitExceeded& e) {
+      diags.report(e.id, e.span, e.limit);
+      return;
+    }
     for (Token* t : tokens.getTokens()) {
       if (t->getChannel() != Token::HIDDEN_CHANNEL) continue;
       result->comments.push_back(ast::Comment{t->getText(), reporter.span(t)});

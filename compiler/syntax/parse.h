@@ -19,6 +19,8 @@ struct Limits {
   size_t maxLineBytes = 64u << 10;   // 64 KiB per line
   size_t maxNesting = 100;           // brackets and prefix operators inside each other
   size_t maxChain = 1000;            // binary operators in a row (1+1+...+1)
+  size_t maxExprDepth = 2000;        // levels of one expression's tree: chains inside brackets
+                                     // inside chains … (each chain and nesting within limits)
   size_t maxNameChars = 200;         // characters in one name
   size_t maxDeclarations = 20000;    // declarations in one scheme
 };
