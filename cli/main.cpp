@@ -13,6 +13,9 @@
 #include <CLI/CLI.hpp>
 
 #include "compiler/driver/compile.h"
+#include "cli/diff_command.h"
+#include "cli/fmt_command.h"
+#include "cli/run_outputs.h"
 #include "compiler/support/diagnostics.h"
 #include "runtime/eval/engine.h"
 #include "runtime/output/explain.h"
@@ -216,7 +219,8 @@ int explainCommand(const std::string& rules, const eval::Inputs& inputs, const s
   return kExitOk;
 }
 
-int run(const std::string& rules, const eval::Inputs& inputs, const std::string& outDir, bool quiet, const Common& c) {
+int run(const std::string& rules, const eval::Inputs& given, const std::string& outDir, bool quiet, const Common& c,
+        const RunOutputOptions& outputOptions) {
   SourceManager sources;
   Diagnostics diags;
   driver::Compiled compiled = driver::compileFile(sources, rules, diags);
@@ -225,23 +229,24 @@ int run(const std::string& rules, const eval::Inputs& inputs, const std::string&
     printDiagnostics(sources, diags, c);
     return kExitErrors;
   }
-  std::unique_ptr<eval::Results> results = eval::run(*compiled.plan, inputs, diags);
   Lang lang = chooseLang(c.lang);
+  // report.html and the results store (cli/run_outputs.h).
+  RunOutputs outputs(outputOptions, lang);
+  eval::Inputs inputs = given;
+  if (int status = outputs.prepare(*compiled.plan, inputs)) return status;
+  std::unique_ptr<eval::Results> results = eval::run(*compiled.plan, inputs, diags);
   if (!results) {
     printDiagnostics(sources, diags, c);
     std::cerr << (lang == Lang::Zh ? "因上述错误，未写入任何结果\n" : "nothing was written because of the errors above\n");
     return kExitErrors;
   }
-  std::error_code ec;
-  fs::create_directories(outDir, ec);
   std::string error;
-  if (ec || !output::writeAtomically(outDir + "/results.csv", output::resultsCsv(*results), error) ||
-      !output::writeAtomically(outDir + "/results.json", output::resultsJson(*results, &sources), error)) {
-    std::cerr << "kaoping: " << (ec ? outDir + ": " + ec.message() : error) << "\n";
+  if (!outputs.write(*results, sources, inputs, outDir, error)) {
+    std::cerr << "kaoping: " << error << "\n";
     return kExitErrors;
   }
   printDiagnostics(sources, diags, c);
-  if (!quiet) std::cout << output::summary(*results, outDir, lang, &sources);
+  if (!quiet) std::cout << output::summary(*results, outDir, lang, &sources, outputs.reportWritten()) << outputs.notes();
   else
     for (const eval::AlertHit& a : results->alerts)
       std::cerr << (lang == Lang::Zh ? "警示：" : "ALERT: ") << output::alertText(*results, a, &sources) << "\n";
@@ -304,8 +309,36 @@ int main(int argc, char** argv) {
   runCmd->add_flag("--quiet", quiet, "Do not print the summary");
   bool noLedger = false;
   runCmd->add_flag("--no-ledger", noLedger, "Leave the ledger of every figure out of results.json (for large runs)");
+  RunOutputOptions runOutputs;
+  runCmd->add_flag("--no-report", runOutputs.noReport, "Do not write report.html (for large runs)");
+  runCmd->add_option("--store", runOutputs.store, "Keep the run in this SQLite results store; read the previous period from it");
+  runCmd->add_option("--period", runOutputs.period, "The period of the run (2024, 2024H1, 2024Q3, 2024-03; default: of the latest event)");
+  unsigned threads = 1;
+  runCmd->add_option("--threads", threads, "Threads reading large event files (results are the same for any number)")
+      ->check(CLI::Range(1u, 256u));
   runCmd->add_option("--format", common.format, "Diagnostics as text, gnu or json")->check(CLI::IsMember({"text", "gnu", "json"}));
   addCommon(runCmd);
+
+  CLI::App* diffCmd = app.add_subcommand("diff", "Run two versions of a scheme on the same data: who changes tier, award or rank, and why");
+  std::string diffOld, diffNew, diffHistory;
+  std::vector<std::string> diffData, diffParams;
+  size_t diffLimit = 0;
+  diffCmd->add_option("old", diffOld, "The scheme as it is (.kp)")->required();
+  diffCmd->add_option("new", diffNew, "The scheme as changed (.kp)")->required();
+  diffCmd->add_option("--data", diffData, "Data directories, as for run")->required()->check(CLI::ExistingDirectory);
+  diffCmd->add_option("--history", diffHistory, "results.csv of the previous period")->check(CLI::ExistingFile);
+  diffCmd->add_option("--param", diffParams, "NAME=VALUE (repeatable), for both schemes");
+  diffCmd->add_option("--limit", diffLimit, "List at most N subjects (the counts cover all)");
+  diffCmd->add_option("--lang", common.lang, "Language of messages: zh or en (default: from LANG)")->check(CLI::IsMember({"zh", "en"}));
+
+  CLI::App* fmtCmd = app.add_subcommand("fmt", "Rewrite rule files in the canonical layout");
+  std::vector<std::string> fmtFiles;
+  bool fmtCheck = false;
+  std::string fmtKeywords;
+  fmtCmd->add_option("files", fmtFiles, "Rule files (.kp) or directories")->required();
+  fmtCmd->add_flag("--check", fmtCheck, "Write nothing: list the files that are not formatted and exit with 1");
+  fmtCmd->add_option("--keywords", fmtKeywords, "Spell the keywords in zh or en (default: each file's own language)")
+      ->check(CLI::IsMember({"zh", "en"}));
 
   try {
     app.parse(argc, argv);
@@ -315,6 +348,7 @@ int main(int argc, char** argv) {
   }
   if (checkCmd->parsed()) return check(checkFiles, common);
   if (testCmd->parsed()) return test(testFiles, coverage, minCoverage, common);
+  if (fmtCmd->parsed()) return fmtCommand(fmtFiles, fmtCheck, fmtKeywords);
   auto parseParams = [](const std::vector<std::string>& list, eval::Inputs& in) {
     for (const std::string& p : list) {
       size_t eq = p.find('=');
@@ -326,6 +360,13 @@ int main(int argc, char** argv) {
     }
     return true;
   };
+  if (diffCmd->parsed()) {
+    eval::Inputs in;
+    in.dataDirs = diffData;
+    if (!diffHistory.empty()) in.history = diffHistory;
+    if (!parseParams(diffParams, in)) return kExitUsage;
+    return diffCommand(diffOld, diffNew, in, diffLimit, chooseLang(common.lang));
+  }
   if (explainCmd->parsed()) {
     eval::Inputs in;
     in.dataDirs = explainData;
@@ -337,6 +378,7 @@ int main(int argc, char** argv) {
   inputs.dataDirs = dataDirs;
   if (!history.empty()) inputs.history = history;
   inputs.traceLedger = !noLedger;
+  inputs.threads = threads;
   if (!parseParams(params, inputs)) return kExitUsage;
-  return run(rules, inputs, outDir, quiet, common);
+  return run(rules, inputs, outDir, quiet, common, runOutputs);
 }
