@@ -8,6 +8,11 @@ cd "$(dirname "$0")/.."
 
 packages=(build-essential cmake antlr4 libantlr4-runtime-dev libfmt-dev nlohmann-json3-dev
           libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev libsqlite3-dev python3)
+# The tests also need headless Chromium (report.html), the sqlite3 shell (the store's kill
+# test) and a CJK font for the screenshots: KAOPING_TEST_TOOLS=1 (run-tests.sh sets it).
+if [ "${KAOPING_TEST_TOOLS:-0}" = 1 ]; then
+  packages+=(chromium sqlite3 fonts-wqy-microhei)
+fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
