@@ -741,7 +741,10 @@ class Builder {
 
   ast::Rule rule(P::ScoreRuleContext* ctx) {
     ast::Rule r;
+    // From the rule's head (each/when) on: the citation has its own span, and a rule is
+    // pointed at (ledger, explain, diff) on the line that says what it does.
     r.span = span(ctx);
+    r.span.begin = span(ctx->ruleHead()).begin;
     if (ctx->citation()) r.citation = citation(ctx->citation());
     if (auto* h = dynamic_cast<P::EachRuleContext*>(ctx->ruleHead())) {
       r.kind = ast::RuleKind::Each;

