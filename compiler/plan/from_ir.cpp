@@ -317,6 +317,7 @@ class Builder {
         for (const ir::Figure::Condition& c : f.conditions) {
           st.conditions.push_back(program(*c.condition));
           st.labels.push_back(c.label);
+          st.conditionSpans.push_back(c.span);
         }
         if (f.partner != UINT32_MAX) st.reasonsFigure = static_cast<int32_t>(f.partner);
         break;

@@ -236,6 +236,7 @@ struct Step {
   // Conditions
   std::vector<Program> conditions;
   std::vector<std::string> labels;
+  std::vector<Span> conditionSpans;  // each `label: condition`, for the ledger
   int32_t reasonsFigure = -1;
   // Cap / Veto / Quota
   Program condition;

@@ -39,7 +39,7 @@ struct Inputs {
 // One line of a figure's explanation.
 struct LedgerEntry {
   uint32_t figure;
-  enum class What : uint8_t { Base, Rule, Floor, Cap, Value, Adjustment, Rank, Tier, Unrounded } what;
+  enum class What : uint8_t { Base, Rule, Floor, Cap, Value, Adjustment, Rank, Tier, Unrounded, Condition } what;
   Value amount;
   Span rule;            // the rule or declaration in the rule file
   uint32_t file = 0;    // input file (index into Results::files) of the row, if any

@@ -343,7 +343,9 @@ class Stepper {
       bool all = true;
       std::string reasons;
       for (size_t i = 0; i < step.conditions.size(); ++i) {
-        if (vm_.test(step.conditions[i], at(s))) continue;
+        const bool holds = vm_.test(step.conditions[i], at(s));
+        note(s, step.figure, LedgerEntry::What::Condition, Value::ofBool(holds), step.conditionSpans[i], step.labels[i]);
+        if (holds) continue;
         all = false;
         if (!reasons.empty()) reasons += ";";
         reasons += step.labels[i];

@@ -448,7 +448,8 @@ class Differ {
           break;
         }
         case W::Value:
-        case W::Rank: break;
+        case W::Rank:
+        case W::Condition: break;  // conditions are compared by their text (changedDefinitions)
       }
     }
     return out;

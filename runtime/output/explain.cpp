@@ -111,7 +111,15 @@ class Explainer {
     for (size_t a = ir::kAttrName + 1; a < p_.subjectColumns.size(); ++a) {
       const plan::Column& c = p_.subjectColumns[a];
       std::string v = r_.valueText(c.kind, c.enumId, 2, r_.attributes[a][s_]);
-      if (!v.empty()) facts.push_back(c.name + " " + v);
+      if (v.empty()) continue;
+      // The roster's own columns are named in the reader's language; the scheme's
+      // attributes as the scheme names them.
+      std::string column = c.name;
+      if (zh_ && column == "unit") column = "单位";
+      else if (zh_ && column == "dept") column = "处室";
+      else if (zh_ && column == "role") column = "职务";
+      else if (zh_ && column == "parent") column = "上级单位";
+      facts.push_back(column + " " + v);
     }
     if (!facts.empty()) {
       out += " (";
@@ -175,6 +183,10 @@ class Explainer {
           out += fmt::format("  {} {}\n", label("before rounding:", "舍入前："), e.amount.asDecimal().toString());
           break;
         case W::Value: break;
+        case W::Condition:
+          out += fmt::format("  {} `{}` {}\n", e.amount.asBool() ? label("holds", "符合  ") : label("fails", "不符合"),
+                             shorten(sources_.text(e.rule), 70), sources_.describe(e.rule));
+          break;
         case W::Tier:
           out += fmt::format("  {} `{}` {}\n", label("tier", "档次"), shorten(sources_.text(e.rule), 60), sources_.describe(e.rule));
           break;

@@ -601,6 +601,11 @@ class Report {
         case W::Cap: entry(amountText(fig, e.amount, false), "", L("cap applied", "上限生效")); break;
         case W::Unrounded: entry(e.amount.asDecimal().toString(), "", L("before rounding", "舍入前")); break;
         case W::Value: break;
+        case W::Condition:
+          entry(e.amount.asBool() ? L("holds", "符合") : L("fails", "不符合"), e.amount.asBool() ? "" : "minus",
+                L("condition ", "条件 ") + "<code>" + esc(shorten(sourceText(e.rule), 80)) + "</code><span class=\"loc\">" +
+                    esc(describe(e.rule)) + "</span>");
+          break;
         case W::Tier:
           entry(amountText(fig, e.amount, false), "",
                 L("tier arm ", "档次 ") + "<code>" + esc(shorten(sourceText(e.rule), 80)) + "</code><span class=\"loc\">" +

@@ -131,7 +131,7 @@ std::string resultsJson(const eval::Results& r, const SourceManager* sources) {
         out += firstEntry ? "" : ", ";
         firstEntry = false;
         const plan::Figure& fig = r.plan.figures[e.figure];
-        static const char* what[] = {"base", "rule", "floor", "cap", "value", "adjustment", "rank", "tier", "unrounded"};
+        static const char* what[] = {"base", "rule", "floor", "cap", "value", "adjustment", "rank", "tier", "unrounded", "condition"};
         out += "{\"figure\": ";
         jsonString(out, fig.name);
         out += ", \"step\": ";

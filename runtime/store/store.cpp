@@ -311,7 +311,7 @@ int64_t Store::begin(const RunRecord& record, const eval::Results& r, const Sour
     Statement q(db_, "INSERT INTO ledger (run, subject, figure, step, rule, amount, rows) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                 error);
     if (!q) return fail();
-    static const char* what[] = {"base", "rule", "floor", "cap", "value", "adjustment", "rank", "tier", "unrounded"};
+    static const char* what[] = {"base", "rule", "floor", "cap", "value", "adjustment", "rank", "tier", "unrounded", "condition"};
     for (uint32_t s : r.byId) {
       // Per (figure, step, rule location): the amounts added up (rules), or the last one.
       struct Sum {

@@ -231,9 +231,9 @@ class Runner {
       if (fig.kind == plan::Kind::Int && !e.amount.absent && e.amount.asInt() > 0 && e.what == eval::LedgerEntry::What::Rule)
         amount = "+" + amount;
       // One name per LedgerEntry::What (Base … Unrounded).
-      static const char* en[] = {"base", "rule", "floor", "cap", "value", "adjusted to", "rank", "tier", "before rounding"};
-      static const char* zh[] = {"基础分", "规则", "下限", "上限", "取值", "调整为", "名次", "等次", "舍入前"};
-      static_assert(static_cast<int>(eval::LedgerEntry::What::Unrounded) + 1 == std::size(en));
+      static const char* en[] = {"base", "rule", "floor", "cap", "value", "adjusted to", "rank", "tier", "before rounding", "condition"};
+      static const char* zh[] = {"基础分", "规则", "下限", "上限", "取值", "调整为", "名次", "等次", "舍入前", "条件"};
+      static_assert(static_cast<int>(eval::LedgerEntry::What::Condition) + 1 == std::size(en));
       int w = static_cast<int>(e.what);
       out += fmt::format("    {} {}", lang_ == Lang::Zh ? zh[w] : en[w], amount);
       if (e.rule.valid()) out += "  " + sources_.describe(e.rule);
