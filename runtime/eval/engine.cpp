@@ -127,6 +127,7 @@ std::unique_ptr<Results> run(const plan::Plan& plan, const Inputs& inputs, Diagn
     if (!checkConstraints(st, vm)) return nullptr;
     computeFigures(st, vm);
     evaluateAlerts(st, vm);
+    results->history = std::move(st.history);
     phase("steps");
   } catch (const EvalError& e) {
     std::string who = e.subject < results->ids.size() ? results->ids[e.subject] : std::string("-");

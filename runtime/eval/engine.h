@@ -81,6 +81,9 @@ class Results {
   std::vector<std::string> files;        // every input file read, in reading order
   std::vector<std::vector<LedgerEntry>> ledger;  // [subject], when traced
   std::vector<std::vector<AggregateRow>> aggregateRows;  // [subject], when traced
+  // The previous period's values that previous(…) read: [figure][subject], empty for the
+  // figures it does not read (for explanations).
+  std::vector<std::vector<Value>> history;
   uint64_t events = 0;
 
   explicit Results(const plan::Plan& p) : plan(p), strings(p.strings) {}

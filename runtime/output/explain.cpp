@@ -208,11 +208,21 @@ class Explainer {
       }
     }
     // The figures and rows its definition read.
-    if (!fig.uses.empty() && fig.definition.valid()) {
+    if (fig.definition.valid()) {
       std::string uses;
       for (uint32_t u : fig.uses) {
         if (p_.figures[u].grouped) continue;
         uses += (uses.empty() ? "" : ", ") + p_.figures[u].name + " " + r_.text(u, s_);
+      }
+      // previous(F): the value the history gave.
+      const std::string text = std::string(sources_.text(fig.definition));
+      for (uint32_t u = 0; u < r_.history.size(); ++u) {
+        if (r_.history[u].empty() || text.find("previous(" + p_.figures[u].name + ")") == std::string::npos) continue;
+        const Value& v = r_.history[u][s_];
+        const plan::Figure& used = p_.figures[u];
+        uses += (uses.empty() ? "" : ", ") + fmt::format("previous({}) {}", used.name,
+                                                         v.absent ? label("(none in the history)", "（历史结果中无此项）")
+                                                                  : r_.valueText(used.kind, used.enumId, used.places, v));
       }
       if (!uses.empty()) out += fmt::format("  {} {}\n", label("uses", "使用"), uses);
     }
