@@ -335,7 +335,7 @@ int main(int argc, char** argv) {
   std::vector<std::string> fmtFiles;
   bool fmtCheck = false;
   std::string fmtKeywords;
-  fmtCmd->add_option("files", fmtFiles, "Rule files (.kp) or directories")->required();
+  fmtCmd->add_option("files", fmtFiles, "Rule files (.kp) or directories")->required()->check(CLI::ExistingPath);
   fmtCmd->add_flag("--check", fmtCheck, "Write nothing: list the files that are not formatted and exit with 1");
   fmtCmd->add_option("--keywords", fmtKeywords, "Spell the keywords in zh or en (default: each file's own language)")
       ->check(CLI::IsMember({"zh", "en"}));

@@ -104,21 +104,22 @@ bool RunOutputs::write(const eval::Results& results, const SourceManager& source
       return false;
     }
   }
-  if (!output::writeAtomically(outDir + "/results.csv", output::resultsCsv(results), error) ||
-      !output::writeAtomically(outDir + "/results.json", output::resultsJson(results, &sources), error)) {
-    if (store_) store_->rollback();
-    return false;
-  }
+  std::vector<output::OutputFile> files = {{outDir + "/results.csv", output::resultsCsv(results)},
+                                            {outDir + "/results.json", output::resultsJson(results, &sources)}};
+  const std::string report = outDir + "/report.html";
   if (!options_.noReport) {
     output::ReportInfo info;
     info.period = period_;
     info.params = inputs.params;
-    if (!output::writeAtomically(outDir + "/report.html", output::reportHtml(results, &sources, lang_, info), error)) {
-      if (store_) store_->rollback();
-      return false;
-    }
-    reportWritten_ = true;
+    files.push_back({report, output::reportHtml(results, &sources, lang_, info)});
   }
+  if (!output::writeAllAtomically(files, error)) {
+    if (store_) store_->rollback();
+    return false;
+  }
+  reportWritten_ = !options_.noReport;
+  // A report of an earlier run would no longer match these results.
+  if (options_.noReport) fs::remove(report, ec);
   if (store_) {
     if (!store_->commit(error)) {
       error = options_.store + ": " + error;

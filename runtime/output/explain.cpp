@@ -237,7 +237,7 @@ class Explainer {
         if (row_.aggregate != a) continue;
         if (++n <= 12) lines += fmt::format("            {}\n", row(row_.file, row_.offset));
       }
-      out += fmt::format("  {} `{}`: {} {}\n", label("aggregate", "汇总"), shorten(agg.text, 70), n, label("rows", "行"));
+      out += fmt::format("  {} `{}`: {} {}\n", label("aggregate", "汇总"), shorten(agg.text, 70), n, n == 1 ? label("row", "行") : label("rows", "行"));
       out += lines;
       if (n > 12) out += fmt::format("            … {} {}\n", n - 12, label("more", "行未列出"));
     }

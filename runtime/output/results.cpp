@@ -1,6 +1,7 @@
 #include "runtime/output/results.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -176,12 +177,15 @@ std::string resultsJson(const eval::Results& r, const SourceManager* sources) {
   return out;
 }
 
-bool writeAtomically(const std::string& path, const std::string& content, std::string& error) {
+namespace {
+
+// `content` into a new temporary file beside `path`, synced; its name, or "" on failure.
+std::string writeTemporary(const std::string& path, const std::string& content, std::string& error) {
   std::string temp = path + ".tmp." + std::to_string(::getpid());
   int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) {
     error = temp + ": " + std::strerror(errno);
-    return false;
+    return "";
   }
   const char* p = content.data();
   size_t left = content.size();
@@ -192,7 +196,7 @@ bool writeAtomically(const std::string& path, const std::string& content, std::s
       error = temp + ": " + std::strerror(errno);
       ::close(fd);
       ::unlink(temp.c_str());
-      return false;
+      return "";
     }
     p += n;
     left -= static_cast<size_t>(n);
@@ -200,14 +204,44 @@ bool writeAtomically(const std::string& path, const std::string& content, std::s
   if (::fsync(fd) != 0 || ::close(fd) != 0) {
     error = temp + ": " + std::strerror(errno);
     ::unlink(temp.c_str());
-    return false;
+    return "";
   }
-  if (std::rename(temp.c_str(), path.c_str()) != 0) {
-    error = path + ": " + std::strerror(errno);
-    ::unlink(temp.c_str());
+  return temp;
+}
+
+}  // namespace
+
+bool writeAllAtomically(const std::vector<OutputFile>& files, std::string& error) {
+  std::vector<std::string> temps;
+  auto discard = [&] {
+    for (const std::string& t : temps) ::unlink(t.c_str());
     return false;
+  };
+  for (const OutputFile& f : files) {
+    std::string temp = writeTemporary(f.path, f.content, error);
+    if (temp.empty()) return discard();
+    temps.push_back(std::move(temp));
+  }
+  // What would make a rename fail, found before any file is replaced.
+  for (const OutputFile& f : files) {
+    struct stat st;
+    if (::stat(f.path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+      error = f.path + ": " + std::strerror(EISDIR);
+      return discard();
+    }
+  }
+  for (size_t i = 0; i < files.size(); ++i) {
+    if (std::rename(temps[i].c_str(), files[i].path.c_str()) != 0) {
+      error = files[i].path + ": " + std::strerror(errno);
+      temps.erase(temps.begin(), temps.begin() + static_cast<std::ptrdiff_t>(i));
+      return discard();
+    }
   }
   return true;
+}
+
+bool writeAtomically(const std::string& path, const std::string& content, std::string& error) {
+  return writeAllAtomically({OutputFile{path, content}}, error);
 }
 
 namespace {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "compiler/support/diagnostics.h"
 #include "runtime/eval/engine.h"
@@ -21,6 +22,14 @@ std::string resultsJson(const eval::Results& results, const SourceManager* sourc
 
 // Writes `content` to `path` atomically. Returns false with `error` set on failure.
 bool writeAtomically(const std::string& path, const std::string& content, std::string& error);
+
+// Writes several files as one: each to a temporary file beside it (synced), and only when
+// all are written, renames them in place. A failure before the renames (disk full, a
+// directory in the way) leaves every old file as it was.
+struct OutputFile {
+  std::string path, content;
+};
+bool writeAllAtomically(const std::vector<OutputFile>& files, std::string& error);
 
 // A short readable account of a run: subjects scored, count per tier and mean score per
 // unit (or per parent unit), the alerts, where the files went (with `report`, report.html

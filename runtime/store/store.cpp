@@ -162,6 +162,10 @@ RunInfo runInfo(const Statement& q) {
 
 std::unique_ptr<Store> Store::open(const std::string& path, std::string& error) {
   sqlite3* db = nullptr;
+  // Like --out, the store's folder is made when missing.
+  std::error_code ec;
+  const std::filesystem::path parent = std::filesystem::path(path).parent_path();
+  if (!parent.empty()) std::filesystem::create_directories(parent, ec);
   if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) != SQLITE_OK) {
     error = path + ": " + (db ? sqlite3_errmsg(db) : "cannot open");
     sqlite3_close(db);

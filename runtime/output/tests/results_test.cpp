@@ -146,6 +146,28 @@ TEST_F(Results, WriteAtomically) {
   EXPECT_THAT(error, HasSubstr("No such file or directory"));
 }
 
+TEST_F(Results, WriteSeveralFilesAsOne) {
+  std::string error;
+  ASSERT_TRUE(output::writeAllAtomically({{path("a.csv"), "old a"}, {path("b.json"), "old b"}}, error)) << error;
+  // The second file cannot be written (a directory is in its way): neither file changes.
+  std::filesystem::create_directories(path("c.html"));
+  EXPECT_FALSE(output::writeAllAtomically(
+      {{path("a.csv"), "new a"}, {path("b.json"), "new b"}, {path("c.html"), "new c"}}, error));
+  auto read = [&](const std::string& name) {
+    std::ifstream in(path(name));
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  };
+  EXPECT_EQ(read("a.csv"), "old a");
+  EXPECT_EQ(read("b.json"), "old b");
+  EXPECT_THAT(error, HasSubstr("c.html"));
+  int files = 0;
+  for (const auto& e : std::filesystem::directory_iterator(root_)) files += e.is_regular_file();
+  EXPECT_EQ(files, 2) << "temporary files left behind";
+  ASSERT_TRUE(output::writeAllAtomically({{path("a.csv"), "new a"}, {path("b.json"), "new b"}}, error)) << error;
+  EXPECT_EQ(read("a.csv"), "new a");
+  EXPECT_EQ(read("b.json"), "new b");
+}
+
 TEST_F(Results, SummaryFirstLine) {
   write("data/roster.csv", "id,name,unit,dept,role\nA,甲,局,一处,科员\nB,乙,分局,一处,科员\n");
   write("data/events.csv", "date,kind,subject,分值,备注,率\n2024-01-01,扣分,A,1.5,,\n");
