@@ -130,11 +130,6 @@ bool empty(const Interval& i) {
   return *i.lo > *i.hi || (*i.lo == *i.hi && (i.loOpen || i.hiOpen));
 }
 
-std::string showBound(const std::optional<Decimal>& d, bool upper) {
-  if (!d) return upper ? "+∞" : "-∞";
-  return d->toString();
-}
-
 // Scale a percentage for display (0.9 → 90%).
 std::string showValue(Decimal v, const ir::Type& t) {
   if (t.base == ir::BaseType::Percent) return (v * Decimal::fromInt(100)).toString() + "%";

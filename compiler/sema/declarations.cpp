@@ -16,15 +16,6 @@ bool oneOf(const std::string& s, std::initializer_list<const char*> options) {
   return false;
 }
 
-std::string joinNames(const std::vector<std::string>& names) {
-  std::string out;
-  for (const std::string& n : names) {
-    if (!out.empty()) out += ", ";
-    out += n;
-  }
-  return out;
-}
-
 }  // namespace
 
 Checker::Checker(const ast::Scheme& ast, const SourceManager& sources, Diagnostics& diags)

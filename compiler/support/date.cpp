@@ -51,7 +51,7 @@ std::string format(int32_t days) {
   int y;
   unsigned m, d;
   toCivil(days, y, m, d);
-  char buf[16];
+  char buf[32];
   std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", y, m, d);
   return buf;
 }

@@ -132,7 +132,7 @@ struct TypeExpr {
 
 enum class ValueOptionKind { Optional, Default, Compare, Range };
 struct ValueOption {
-  ValueOptionKind kind;
+  ValueOptionKind kind = ValueOptionKind::Optional;
   CompareOp op = CompareOp::Eq;
   CompareSpelling spelling = CompareSpelling::Symbol;
   ExprPtr value;  // default value, compared bound, or the range's low end
@@ -220,7 +220,7 @@ struct TestEvent {
 };
 enum class TestItemKind { Subjects, Events, History, Param, Expect, ExpectError };
 struct TestItem {
-  TestItemKind kind;
+  TestItemKind kind = TestItemKind::Expect;
   Name name;  // Subjects: persons/units; Param: the parameter
   std::vector<TestSubject> subjects;
   std::vector<TestEvent> events;

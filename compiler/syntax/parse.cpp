@@ -694,7 +694,8 @@ class Builder {
   }
 
   ast::ValueOption valueOption(P::ValueOptionContext* ctx) {
-    ast::ValueOption o{ast::ValueOptionKind::Optional};
+    ast::ValueOption o;
+    o.kind = ast::ValueOptionKind::Optional;
     o.span = span(ctx);
     if (auto* d = dynamic_cast<P::DefaultOptionContext*>(ctx)) {
       o.kind = ast::ValueOptionKind::Default;
@@ -844,7 +845,8 @@ class Builder {
 
   ast::TestItem testItem(P::TestItemContext* ctx) {
     using K = ast::TestItemKind;
-    ast::TestItem t{K::Expect};
+    ast::TestItem t;
+    t.kind = K::Expect;
     t.span = span(ctx);
     if (auto* c = dynamic_cast<P::TestSubjectsContext*>(ctx)) {
       t.kind = K::Subjects;
