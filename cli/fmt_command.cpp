@@ -21,23 +21,6 @@ namespace kaoping {
 
 namespace {
 
-std::vector<std::string> expand(const std::vector<std::string>& args) {
-  std::vector<std::string> paths;
-  for (const std::string& f : args) {
-    std::error_code ec;
-    if (fs::is_directory(f, ec)) {
-      std::vector<std::string> found;
-      for (const auto& entry : fs::recursive_directory_iterator(f, ec))
-        if (entry.is_regular_file() && entry.path().extension() == ".kp") found.push_back(entry.path().string());
-      std::sort(found.begin(), found.end());
-      paths.insert(paths.end(), found.begin(), found.end());
-    } else {
-      paths.push_back(f);
-    }
-  }
-  return paths;
-}
-
 bool readFile(const std::string& path, std::string& text) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return false;
@@ -93,7 +76,7 @@ int fmtCommand(const std::vector<std::string>& files, bool check, const std::str
   const Lang messages = langFromEnvironment();
   const bool zh = messages == Lang::Zh;
   int status = 0;
-  for (const std::string& path : expand(files)) {
+  for (const std::string& path : files) {
     std::string text;
     if (!readFile(path, text)) {
       std::cerr << "kaoping: " << path << ": " << std::strerror(errno) << "\n";

@@ -7,7 +7,7 @@
 
 namespace kaoping {
 
-// Formats the files (directories: every .kp file below them) in place. With `check`,
+// Formats the rule files in place (cli/main.cpp expands directories). With `check`,
 // nothing is written: the files that are not formatted are listed on standard output.
 // `keywords` is "", "zh" or "en" ("": each file keeps its own language). Returns 0, or 1
 // when a file does not parse or cannot be written, or (with `check`) is not formatted.

@@ -348,7 +348,7 @@ int main(int argc, char** argv) {
   }
   if (checkCmd->parsed()) return check(checkFiles, common);
   if (testCmd->parsed()) return test(testFiles, coverage, minCoverage, common);
-  if (fmtCmd->parsed()) return fmtCommand(fmtFiles, fmtCheck, fmtKeywords);
+  if (fmtCmd->parsed()) return fmtCommand(ruleFiles(fmtFiles), fmtCheck, fmtKeywords);
   auto parseParams = [](const std::vector<std::string>& list, eval::Inputs& in) {
     for (const std::string& p : list) {
       size_t eq = p.find('=');

@@ -10,6 +10,7 @@
 
 #include "compiler/support/utf8.h"
 #include "runtime/output/report.h"
+#include "runtime/output/text.h"
 
 namespace kaoping::output {
 
@@ -18,20 +19,10 @@ namespace {
 using Int128 = __int128;
 using W = eval::LedgerEntry::What;
 
-std::string normalize(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    char d = c == '\n' || c == '\r' || c == '\t' ? ' ' : c;
-    if (!(d == ' ' && (out.empty() || out.back() == ' '))) out += d;
-  }
-  while (!out.empty() && out.back() == ' ') out.pop_back();
-  return out;
-}
-
 // The text with every number replaced by '#': "deduct 2" and "deduct 3" are the same rule.
 std::string signature(std::string_view text) {
   std::string out;
-  for (char c : normalize(text)) {
+  for (char c : oneLine(text)) {
     bool digit = (c >= '0' && c <= '9') || (c == '.' && !out.empty() && out.back() == '#');
     if (digit) {
       if (out.empty() || out.back() != '#') out += '#';
@@ -40,14 +31,6 @@ std::string signature(std::string_view text) {
     }
   }
   return out;
-}
-
-std::string shorten(std::string_view text, size_t most) {
-  std::string s = normalize(text);
-  if (s.size() <= most) return s;
-  size_t cut = most;
-  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
-  return s.substr(0, cut) + "…";
 }
 
 // The part of two one-line texts that differs, with a word or two around it:
@@ -375,7 +358,7 @@ class Differ {
             }
         }
       };
-      pass([&](const auto& a, const auto& b) { return normalize(old_.text(a.first)) == normalize(new_.text(b.first)); });
+      pass([&](const auto& a, const auto& b) { return oneLine(old_.text(a.first)) == oneLine(new_.text(b.first)); });
       pass([&](const auto& a, const auto& b) { return signature(old_.text(a.first)) == signature(new_.text(b.first)); });
       // The same citation, when it names only one remaining rule on each side.
       auto unique = [](const auto& list, const std::vector<bool>& done, const std::string& cite) {
@@ -404,7 +387,7 @@ class Differ {
   std::string siteText(const Site& site) const {
     std::string out;
     if (site.old.valid() && site.neu.valid()) {
-      std::string a = normalize(old_.text(site.old)), b = normalize(new_.text(site.neu));
+      std::string a = oneLine(old_.text(site.old)), b = oneLine(new_.text(site.neu));
       out = fmt::format("{} `{}`", new_.where(site.neu), shorten(b, 90));
       if (a != b) out += fmt::format(" ({} {} `{}`)", L("was", "原为"), old_.where(site.old), shorten(changedPart(a, b).first, 60));
       else out += fmt::format(" ({} {})", L("was", "原为"), old_.where(site.old));

@@ -8,6 +8,7 @@
 
 #include "runtime/data/csv.h"
 #include "runtime/data/mapped_file.h"
+#include "runtime/output/text.h"
 
 namespace kaoping::output {
 
@@ -63,19 +64,6 @@ std::vector<std::pair<uint32_t, uint64_t>> referencedRows(const eval::Results& r
 
 namespace {
 
-std::string shorten(std::string_view text, size_t most = 110) {
-  std::string s;
-  for (char c : text) s += c == '\n' ? ' ' : c;
-  // Collapse runs of spaces left by line breaks.
-  std::string out;
-  for (char c : s)
-    if (!(c == ' ' && !out.empty() && out.back() == ' ')) out += c;
-  if (out.size() <= most) return out;
-  size_t cut = most;
-  while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xC0) == 0x80) --cut;
-  return out.substr(0, cut) + "…";
-}
-
 class Explainer {
  public:
   Explainer(const eval::Results& r, const SourceManager& sources, uint32_t subject, Lang lang)
@@ -130,15 +118,7 @@ class Explainer {
   }
 
   std::string amountText(const plan::Figure& fig, const Value& v, bool sign) const {
-    if (v.absent) return label("(no value)", "（无值）");
-    plan::Kind k = fig.kind;
-    std::string t;
-    if (k == plan::Kind::Int) t = std::to_string(v.asInt());
-    else if (k == plan::Kind::Decimal || k == plan::Kind::Money) t = v.asDecimal().toString();
-    else return r_.valueText(k, fig.enumId, fig.places, v);
-    if (sign && !t.empty() && t[0] != '-') t = "+" + t;
-    if (k == plan::Kind::Money) t += " 元";
-    return t;
+    return output::amountText(r_, fig, v, sign, zh_);
   }
 
   std::string row(uint32_t file, uint64_t offset) const {
@@ -152,7 +132,7 @@ class Explainer {
     out += fmt::format("\n{} = {}", fig.name, value.empty() && !fig.grouped ? label("(no value)", "（无值）") : value);
     if (fig.citation.size()) out += fmt::format("   [{} {}]", label("cite", "依据"), fig.citation);
     out += fmt::format("   {}\n", sources_.describe(fig.span));
-    if (fig.definition.valid()) out += fmt::format("  = {}\n", shorten(sources_.text(fig.definition)));
+    if (fig.definition.valid()) out += fmt::format("  = {}\n", shorten(sources_.text(fig.definition), 110));
     // The base first, then everything in the order it happened.
     std::vector<const eval::LedgerEntry*> entries;
     for (const eval::LedgerEntry& e : r_.ledger[s_])

@@ -9,6 +9,7 @@
 #include "compiler/support/utf8.h"
 #include "runtime/output/explain.h"
 #include "runtime/output/results.h"
+#include "runtime/output/text.h"
 
 namespace kaoping::output {
 
@@ -40,17 +41,6 @@ bool anyParent(const eval::Results& r) {
 }  // namespace
 
 namespace {
-
-// Runs of blanks and line breaks as one space, none at the ends.
-std::string oneLine(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    char d = c == '\n' || c == '\r' || c == '\t' ? ' ' : c;
-    if (!(d == ' ' && (out.empty() || out.back() == ' '))) out += d;
-  }
-  while (!out.empty() && out.back() == ' ') out.pop_back();
-  return out;
-}
 
 }  // namespace
 
@@ -185,18 +175,6 @@ const char* kScript = R"JS(
   }
 })();
 )JS";
-
-std::string shorten(std::string_view text, size_t most) {
-  std::string out;
-  for (char c : text) {
-    char d = c == '\n' || c == '\r' || c == '\t' ? ' ' : c;
-    if (!(d == ' ' && !out.empty() && out.back() == ' ')) out += d;
-  }
-  if (out.size() <= most) return out;
-  size_t cut = most;
-  while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xC0) == 0x80) --cut;
-  return out.substr(0, cut) + "…";
-}
 
 // A decimal (as its raw mantissa) in its shortest form: 95, 92.5.
 std::string rawText(Int128 raw) { return Decimal::fromRaw(raw).toString(); }
@@ -521,15 +499,7 @@ class Report {
   }
 
   std::string amountText(const plan::Figure& fig, const Value& v, bool sign) const {
-    if (v.absent) return L("(no value)", "（无值）");
-    plan::Kind k = fig.kind;
-    std::string t;
-    if (k == plan::Kind::Int) t = std::to_string(v.asInt());
-    else if (k == plan::Kind::Decimal || k == plan::Kind::Money) t = v.asDecimal().toString();
-    else return r_.valueText(k, fig.enumId, fig.places, v);
-    if (sign && !t.empty() && t[0] != '-') t = "+" + t;
-    if (k == plan::Kind::Money) t += " 元";
-    return t;
+    return output::amountText(r_, fig, v, sign, zh_);
   }
 
   std::string rowHtml(uint32_t file, uint64_t offset) const {
