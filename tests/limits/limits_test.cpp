@@ -133,26 +133,19 @@ TEST(ParserLimits, ChainBothSides) {
   }
 }
 
-// An expression exactly `depth` levels deep for the AST builder: chains of 990 `+` inside
-// parentheses inside chains … (each chain and the nesting stay within their own limits).
-std::string deepExpression(size_t depth) {
-  // A chain of k operators puts its first operand k + 1 levels down; a parenthesis adds one.
+// An expression exactly `depth` levels deep for the AST builder: chains of at most 990 `+`
+// each with a parenthesised expression as its first operand, inside each other
+// (`((leaf) + 1 … + 1) + 1 … + 1`). A parenthesis adds one level, a chain of k operators
+// k more. Every chain is wrapped before the next is appended, so no run of operators is
+// longer than 990 (maxChain 1000) and 50 000 levels need only 51 parentheses (maxNesting 100).
+std::string deepExpression(size_t depth, const std::string& leaf = "1") {
   const size_t k = 990;
-  std::string e = "1";
+  std::string e = leaf;
   size_t d = 1;
   while (d < depth) {
-    size_t ops = std::min(k, depth - d);
-    if (d + ops + 1 <= depth && ops == k) {
-      e = "(" + e + ")" + repeat(" + 1", ops);  // paren level + chain
-      d += ops + 1;
-    } else {
-      e = e + repeat(" + 1", ops);  // the remaining levels as a plain chain around e
-      d += ops;
-      if (d < depth) {  // one level left: a parenthesis
-        e = "(" + e + ")";
-        ++d;
-      }
-    }
+    size_t ops = std::min(k, depth - d - 1);
+    e = "(" + e + ")" + repeat("\n + 1", ops);  // one term a line: 50 000 levels stay within maxLineBytes
+    d += ops + 1;
   }
   return e;
 }
@@ -256,15 +249,17 @@ TEST_F(Pipeline, DeepestExpressionsRunThroughEveryPass) {
   // A chain of 1000 inside 99 parentheses: n + 1000 (A: 3 + 1000, B: 0 + 1000).
   std::string chain = repeat("(", 99) + "n" + repeat(" + 1", 1000) + repeat(")", 99);
   EXPECT_EQ(run(scheme(events + "  let a = " + chain + "\n  output a")), "id,a\nA,1003\nB,1000\n");
-  // The deepest tree the builder allows: 2000 levels, all `+ 1` but the leaf.
-  std::string deep = deepExpression(syntax::Limits{}.maxExprDepth);
+  // The deepest tree the builder allows: 2000 levels, all `+ 1` but the leaf `n`.
+  std::string deep = deepExpression(syntax::Limits{}.maxExprDepth, "n");
   size_t ones = 0;
   for (size_t at = 0; (at = deep.find("+ 1", at)) != std::string::npos; ++at) ++ones;
-  EXPECT_EQ(run(scheme(events + "  let a = n + " + deep + "\n  output a")),
-            "id,a\nA," + std::to_string(3 + 1 + ones) + "\nB," + std::to_string(1 + ones) + "\n");
-  // The same depth in conditions, tiers and each-rules.
-  std::string cond = "n" + repeat(" + 0", 999) + " > 2";
-  EXPECT_EQ(run(scheme(events + "  score s base 10 { each 缺席 where " + cond + ": deduct " + chain +
+  EXPECT_EQ(run(scheme(events + "  let a = " + deep + "\n  output a")),
+            "id,a\nA," + std::to_string(3 + ones) + "\nB," + std::to_string(ones) + "\n");
+  // The same depth in conditions, tiers and each-rules. The score block's braces are a
+  // level of nesting: 98 parentheses inside them reach the limit of 100.
+  std::string cond = "天数" + repeat(" + 0", 999) + " > 2";
+  std::string chain98 = repeat("(", 98) + "天数" + repeat(" + 1", 1000) + repeat(")", 98);
+  EXPECT_EQ(run(scheme(events + "  score s base 10 { each 缺席 where " + cond + ": deduct " + chain98 +
                        " - 1000 }\n  tier t on s { 好: >= 5; 差: otherwise }\n  output s, t")),
             "id,s,t\nA,7.00,好\nB,10.00,好\n");
 }
