@@ -260,10 +260,12 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("kaoping ") + KAOPING_VERSION);
   app.require_subcommand(1);
   Common common;
-  auto addCommon = [&](CLI::App* sub) {
+  // --dump is for the commands that compile one scheme and stop or run it (check, run).
+  auto addCommon = [&](CLI::App* sub, bool dump = true) {
     sub->add_option("--lang", common.lang, "Language of messages: zh or en (default: from LANG)")->check(CLI::IsMember({"zh", "en"}));
-    sub->add_option("--dump", common.dump, "Print a stage of the compiler: ast, ir or plan")
-        ->check(CLI::IsMember({"ast", "ir", "plan"}));
+    if (dump)
+      sub->add_option("--dump", common.dump, "Print a stage of the compiler: ast, ir or plan")
+          ->check(CLI::IsMember({"ast", "ir", "plan"}));
   };
 
   CLI::App* checkCmd = app.add_subcommand("check", "Check rule files for syntax, name and type errors");
@@ -281,7 +283,7 @@ int main(int argc, char** argv) {
   testCmd->add_flag("--coverage", coverage, "List the rules, caps, vetoes and quotas no test exercised");
   testCmd->add_option("--min-coverage", minCoverage, "Fail when fewer than N% of the rules are exercised")
       ->check(CLI::Range(0.0, 100.0));
-  addCommon(testCmd);
+  addCommon(testCmd, false);
 
   CLI::App* explainCmd = app.add_subcommand("explain", "Explain a subject's figures: every rule, row and decision behind them");
   std::string explainRules, explainSubject, explainFigure;
@@ -293,7 +295,7 @@ int main(int argc, char** argv) {
   explainCmd->add_option("--figure", explainFigure, "Only this figure");
   explainCmd->add_option("--history", explainHistory, "results.csv of the previous period")->check(CLI::ExistingFile);
   explainCmd->add_option("--param", explainParams, "NAME=VALUE (repeatable)");
-  addCommon(explainCmd);
+  addCommon(explainCmd, false);
 
   CLI::App* runCmd = app.add_subcommand("run", "Run a scheme on the data of one or more directories");
   std::string rules, outDir, history;
