@@ -191,8 +191,16 @@ class Explainer {
     if (fig.definition.valid()) {
       std::string uses;
       for (uint32_t u : fig.uses) {
-        if (p_.figures[u].grouped) continue;
-        uses += (uses.empty() ? "" : ", ") + p_.figures[u].name + " " + r_.text(u, s_);
+        const plan::Figure& used = p_.figures[u];
+        std::string value = r_.text(u, s_);
+        if (used.grouped) {  // one value per group: 表彰加分 {抗洪 0.20, 创卫 0.10}
+          value.clear();
+          if (u < r_.grouped.size() && s_ < r_.grouped[u].size())
+            for (const auto& [key, v] : r_.grouped[u][s_])
+              value += (value.empty() ? "" : ", ") + r_.groupName(u, key) + " " + amountText(used, v, false);
+          value = "{" + value + "}";
+        }
+        uses += (uses.empty() ? "" : ", ") + used.name + " " + value;
       }
       // previous(F): the value the history gave.
       const std::string text = std::string(sources_.text(fig.definition));
