@@ -1,5 +1,8 @@
 #include "runtime/output/text.h"
 
+#include <algorithm>
+#include <initializer_list>
+
 namespace kaoping::output {
 
 std::string oneLine(std::string_view text) {
@@ -12,8 +15,56 @@ std::string oneLine(std::string_view text) {
   return out;
 }
 
+namespace {
+
+bool startsWithAny(std::string_view text, std::initializer_list<std::string_view> words) {
+  for (std::string_view w : words)
+    if (text.substr(0, w.size()) == w) return true;
+  return false;
+}
+
+// Line breaks between the arms of a multi-line `case` or `conditions` block as "; " (as
+// they would be written on one line); other line breaks, inside an expression that
+// continues, as a space.
+std::string armsOnOneLine(std::string_view text) {
+  auto trim = [](std::string_view t) {
+    t.remove_prefix(std::min(t.size(), t.find_first_not_of(" \t\r")));
+    while (!t.empty() && (t.back() == ' ' || t.back() == '\t' || t.back() == '\r')) t.remove_suffix(1);
+    return t;
+  };
+  auto endsWithWord = [](std::string_view t, std::initializer_list<std::string_view> words) {
+    for (std::string_view w : words)
+      if (t.size() >= w.size() && t.substr(t.size() - w.size()) == w &&
+          (t.size() == w.size() || t[t.size() - w.size() - 1] == ' '))
+        return true;
+    return false;
+  };
+  std::string out;
+  size_t at = 0;
+  for (bool first = true; at <= text.size(); first = false) {
+    size_t nl = text.find('\n', at);
+    std::string_view line = trim(text.substr(at, nl == std::string_view::npos ? std::string_view::npos : nl - at));
+    at = nl == std::string_view::npos ? text.size() + 1 : nl + 1;
+    if (line.empty()) continue;
+    if (!first && !out.empty()) {
+      const char last = out.back();
+      const bool tight = last == '(' || last == '[' || startsWithAny(line, {")", "]"});
+      const bool continues =
+          std::string_view("{([,;:=+-*/<>").find(last) != std::string_view::npos ||
+          endsWithWord(out, {"if", "then", "else", "and", "or", "not", "in", "如果", "那么", "否则", "且", "或", "非", "属于"}) ||
+          startsWithAny(line, {"}", "+", "-", "*", "/", "else", "then", "and", "or", "default", "weighted", "否则", "那么",
+                               "且", "或", "默认", "加权", "其中", "where"});
+      out += tight ? "" : continues ? " " : "; ";
+    }
+    out += line;
+  }
+  return out;
+}
+
+}  // namespace
+
 std::string shorten(std::string_view text, size_t most) {
-  std::string s = oneLine(text);
+  std::string s = oneLine(armsOnOneLine(text));
   if (s.size() <= most) return s;
   size_t cut = most;
   while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
