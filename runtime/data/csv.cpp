@@ -350,6 +350,9 @@ size_t CsvReader::nextBatch(CsvBatch& batch, size_t maxRecords) {
 void CsvReader::readQuoted(CsvRecord& rec) {
   std::vector<std::string_view>& fields = rec.fields;
   fields.clear();
+  // The record starts without an error: nextBatch reuses one CsvRecord (quotedRecord_) for
+  // every record with a '"', and fail() keeps only the first error of a record.
+  rec.error = nullptr;
   quoted_.clear();
   quotedFields_.clear();
   auto fail = [&](const char* what) {

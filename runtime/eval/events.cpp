@@ -474,11 +474,15 @@ class Streamer {
     }
   }
 
-  const Value& operand(const QuickOperand& o, const Frame& f) const {
+  Value operand(const QuickOperand& o, const Frame& f) const {
     switch (o.from) {
       case QuickOperand::From::Row: return f.row[o.index];
       case QuickOperand::From::Subject: return attributes_[o.index][f.subject];
       case QuickOperand::From::Fixed: break;
+      // Relation variables only occur in relation filters (subjects.cpp), not in row
+      // programs; handled as evalQuickTest does all the same.
+      case QuickOperand::From::Var: return attributes_[o.index][f.vars[o.var]];
+      case QuickOperand::From::VarSubject: return Value::ofIndex(f.vars[o.var]);
     }
     return o.fixed;
   }

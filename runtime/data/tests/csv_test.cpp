@@ -527,6 +527,22 @@ TEST(CsvBatch, RecordsWithoutBlanksNeedNoTrimming) {
   EXPECT_EQ(batch.field(batch.records[3], 1), "h");
 }
 
+// nextBatch reads every record with a '"' into the same CsvRecord: the error of one must
+// not stay on the next (nor hide that record's own error).
+TEST(CsvBatch, AQuotedRecordsErrorDoesNotCarryOver) {
+  const std::string s = "\"a\"b,1\n\"c\",2\nd,3\n\"e\",4\n\"f\"g\n\"unterminated,5\n";
+  CsvReader reader(s);
+  CsvBatch batch;
+  batch.width = 2;
+  ASSERT_EQ(reader.nextBatch(batch, 10), 6u);
+  std::vector<std::string> errors;
+  for (const auto& r : batch.records) errors.push_back(r.error ? r.error : "");
+  EXPECT_EQ(errors, (std::vector<std::string>{"text after a closing quote", "", "", "", "text after a closing quote",
+                                              "unterminated quoted field"}));
+  EXPECT_EQ(batch.field(batch.records[1], 0), "c");
+  EXPECT_EQ(batch.field(batch.records[3], 1), "4");
+}
+
 TEST(CsvBatch, RandomInputsMatchNext) {
   std::mt19937_64 rng(7);
   const std::vector<std::string> pieces = {"a", "bc", "张", ",", ",", "\n", "\r\n", "\"", "\"\"", " ", "\t", "\r",
