@@ -13,7 +13,10 @@
 #
 # Environment: FUZZ_BUILD (build directory, default build-fuzz), FUZZ_CORPUS (default
 # $FUZZ_BUILD/corpus), FUZZ_JOBS (targets run at the same time, default 1), CXX (default
-# clang++-14), FUZZ_FIGURES (file the per-target figures are appended to, optional).
+# clang++-14), FUZZ_FIGURES (file the per-target figures are appended to, optional),
+# FUZZ_INSTALL=1 (install clang-14 and libclang-rt-14-dev with apt-get when they are
+# missing and the script runs as root, as on a fresh Debian 12 CI machine; otherwise the
+# script installs nothing and says what is missing).
 set -uo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 duration=${1:?usage: fuzz/run_all.sh DURATION [TARGET...]}
@@ -26,13 +29,34 @@ jobs=${FUZZ_JOBS:-1}
 cxx=${CXX:-clang++-14}
 cc=${CC:-clang-14}
 
-if ! command -v "$cxx" > /dev/null; then
-  echo "fuzz/run_all.sh: $cxx not found (Debian: apt-get install clang-14 libclang-rt-14-dev)" >&2
-  exit 2
+# clang with the libFuzzer runtime (Debian: clang-14 and libclang-rt-14-dev).
+toolchain_ok() {
+  command -v "$cxx" > /dev/null || return 1
+  local probe
+  probe=$(mktemp -d)
+  printf 'extern "C" int LLVMFuzzerTestOneInput(const unsigned char*, unsigned long) { return 0; }\n' > "$probe/p.cpp"
+  "$cxx" -fsanitize=fuzzer,address,undefined "$probe/p.cpp" -o "$probe/p" > /dev/null 2>&1
+  local status=$?
+  rm -rf "$probe"
+  return $status
+}
+if ! toolchain_ok; then
+  if [ "${FUZZ_INSTALL:-0}" = 1 ] && [ "$(id -u)" -eq 0 ] && command -v apt-get > /dev/null; then
+    echo "fuzz/run_all.sh: installing clang-14 libclang-rt-14-dev" >&2
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+      clang-14 libclang-rt-14-dev > /dev/null || exit 2
+  fi
+  if ! toolchain_ok; then
+    echo "fuzz/run_all.sh: $cxx cannot build libFuzzer targets (-fsanitize=fuzzer,address,undefined)." >&2
+    echo "  On Debian 12: apt-get install clang-14 libclang-rt-14-dev" >&2
+    echo "  (or run this script as root with FUZZ_INSTALL=1 to have it installed), or set CXX/CC." >&2
+    exit 2
+  fi
 fi
 if [ ! -f "$build/CMakeCache.txt" ]; then
+  mkdir -p "$build"
   CC=$cc CXX=$cxx cmake -S "$repo" -B "$build" -DKAOPING_FUZZ=ON -DKAOPING_TESTS=OFF \
-    -DCMAKE_BUILD_TYPE=RelWithDebInfo > "$build.cmake.log" 2>&1 || { cat "$build.cmake.log" >&2; exit 2; }
+    -DCMAKE_BUILD_TYPE=RelWithDebInfo > "$build/cmake.log" 2>&1 || { cat "$build/cmake.log" >&2; exit 2; }
 fi
 cmake --build "$build" -j "$(nproc)" --target "${targets[@]}" > "$build/fuzz-build.log" 2>&1 ||
   { tail -30 "$build/fuzz-build.log" >&2; exit 2; }

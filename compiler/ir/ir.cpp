@@ -4,6 +4,7 @@
 
 #include "compiler/support/date.h"
 #include "compiler/support/diagnostics.h"
+#include "compiler/support/large_stack.h"
 
 namespace kaoping::ir {
 
@@ -181,7 +182,7 @@ std::string printExpr(const Scheme& s, const Expr& e) {
   return "?";
 }
 
-std::string print(const Scheme& s) {
+static std::string printScheme(const Scheme& s) {
   static const char* periods[] = {"year", "half_year", "quarter", "month"};
   std::string out = fmt::format("scheme \"{}\" version \"{}\"\n  subjects {}\n  period {}\n  places {}\n  rounding {}\n", s.name,
                                 s.version, s.subjects == SubjectKind::Persons ? "persons" : "units",
@@ -286,6 +287,15 @@ std::string print(const Scheme& s) {
   out += "  output";
   for (uint32_t f : s.outputs) out += " " + s.figures[f].name;
   out += "\n";
+  return out;
+}
+
+// Expressions nest up to syntax::Limits::maxExprDepth levels and printExpr recurses once
+// per level: the printing runs on a large stack (support/large_stack.h), like the passes,
+// since at the limit it needs more than a main thread's 8 MiB under AddressSanitizer.
+std::string print(const Scheme& s) {
+  std::string out;
+  runWithLargeStack([&] { out = printScheme(s); });
   return out;
 }
 

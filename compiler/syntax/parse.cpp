@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <unordered_map>
 #include <sstream>
 
@@ -29,13 +30,15 @@ namespace {
 // ---------------------------------------------------------------------------- positions
 
 // ANTLR counts code points; spans count bytes. offsets[i] is the byte offset of code point i.
+// `text` may be the first part of a file (parse() lexes a prefix first); past its end,
+// and for EOF, the offset is the whole file's size `end`.
 class Offsets {
  public:
-  explicit Offsets(std::string_view text) {
+  Offsets(std::string_view text, size_t end) {
     offsets_.reserve(text.size() + 1);
     for (uint32_t i = 0; i < text.size(); ++i)
       if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) offsets_.push_back(i);
-    offsets_.push_back(static_cast<uint32_t>(text.size()));
+    offsets_.push_back(static_cast<uint32_t>(end));
   }
   uint32_t byte(size_t codePoint) const {
     return codePoint < offsets_.size() ? offsets_[codePoint] : offsets_.back();
@@ -253,6 +256,7 @@ class BoundedLexer : public kaoping_antlr::KaopingLexer {
 
   std::unique_ptr<Token> nextToken() override {
     if (margin_ == 0) {
+      if (!stoppedAt_) stoppedAt_ = _input->index();
       emitEOF();
       return std::move(token);
     }
@@ -267,6 +271,8 @@ class BoundedLexer : public kaoping_antlr::KaopingLexer {
     }
     return t;
   }
+  // The code point where the lexer stopped early (a limit is certainly broken), if it did.
+  std::optional<size_t> stoppedAt() const { return stoppedAt_; }
 
  private:
   enum class State : uint8_t { None, Operand, Operator };
@@ -345,6 +351,7 @@ class BoundedLexer : public kaoping_antlr::KaopingLexer {
 
   const Limits& limits_;
   int margin_ = -1;  // tokens still returned after a limit was seen; -1 before
+  std::optional<size_t> stoppedAt_;
   size_t lexicalErrors_ = 0, prefixRun_ = 0;
   Run run_;
   std::vector<Run> outer_;
@@ -1200,13 +1207,39 @@ std::unique_ptr<ast::Scheme> parse(const SourceManager& sources, FileId file, Di
 
   std::unique_ptr<ast::Scheme> result;
   runOnParserThread([&] {
-    Offsets offsets(src.text());
+    // ANTLR's input stream holds the text as UTF-32 and spans need an offset per code
+    // point: for a large file, lex its first 256 KiB (cut after a line break) first. When
+    // the lexer stops early there (10^6 brackets or terms: a limit is broken within a few
+    // thousand tokens), the rest is never needed, which keeps such input cheap (under a
+    // second of CPU under AddressSanitizer); otherwise the whole file is lexed.
+    const std::string& text = src.text();
+    constexpr size_t kPrefix = 256u << 10;
+    std::string_view lexed = text;
+    if (text.size() > 2 * kPrefix) {
+      size_t lineEnd = text.rfind('\n', kPrefix);
+      if (lineEnd != std::string::npos) lexed = lexed.substr(0, lineEnd + 1);
+    }
+    std::unique_ptr<Offsets> offsetsPtr;
+    std::unique_ptr<antlr4::ANTLRInputStream> input;
+    std::unique_ptr<BoundedLexer> lexer;
+    std::unique_ptr<antlr4::CommonTokenStream> tokensPtr;
+    auto lex = [&](std::string_view t) {
+      tokensPtr.reset();
+      lexer.reset();
+      input = std::make_unique<antlr4::ANTLRInputStream>(t.data(), t.size());
+      offsetsPtr = std::make_unique<Offsets>(t, text.size());
+      lexer = std::make_unique<BoundedLexer>(input.get(), limits);
+      lexer->removeErrorListeners();
+      tokensPtr = std::make_unique<antlr4::CommonTokenStream>(lexer.get());
+      tokensPtr->fill();
+    };
+    lex(lexed);
+    // Stopped well before the cut (the lexer looks a character or two ahead), or lex it all.
+    if (lexed.size() < text.size() && !(lexer->stoppedAt() && *lexer->stoppedAt() + 4096 < input->size()))
+      lex(text);
+    const Offsets& offsets = *offsetsPtr;
+    antlr4::CommonTokenStream& tokens = *tokensPtr;
     Reporter reporter(file, offsets, diags);
-    antlr4::ANTLRInputStream input(src.text());
-    BoundedLexer lexer(&input, limits);
-    lexer.removeErrorListeners();
-    antlr4::CommonTokenStream tokens(&lexer);
-    tokens.fill();
     if (!scanTokens(tokens, reporter, diags, limits)) return;
 
     P parser(&tokens);

@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include "compiler/syntax/ast.h"
+#include "compiler/support/large_stack.h"
 
 namespace kaoping::ast {
 
@@ -88,7 +89,7 @@ std::string expr(const Expr* e) {
 
 }  // namespace
 
-std::string print(const Scheme& s) {
+static std::string printScheme(const Scheme& s) {
   std::string out = fmt::format("scheme \"{}\"", s.name);
   if (s.version) out += fmt::format(" version \"{}\"", *s.version);
   if (s.extends) out += fmt::format(" extends \"{}\"", *s.extends);
@@ -186,6 +187,14 @@ std::string print(const Scheme& s) {
       }
     }
   }
+  return out;
+}
+
+// Expressions nest up to syntax::Limits::maxExprDepth levels and are printed recursively:
+// on a large stack (support/large_stack.h), as the compiler's passes run.
+std::string print(const Scheme& s) {
+  std::string out;
+  runWithLargeStack([&] { out = printScheme(s); });
   return out;
 }
 

@@ -164,6 +164,26 @@ TEST(ParserLimits, ExpressionDepthBothSides) {
   EXPECT_EQ(deeper->only().substr(0, 5), "K0009") << deeper->gnu();
 }
 
+TEST(ParserLimits, LargeFileIsReadToTheEnd) {
+  // parse() lexes the first 256 KiB of a large file first and stops there only when a
+  // limit is broken in it: a limit broken, or an error made, after the first 256 KiB is
+  // still found, at its place.
+  std::string body;
+  for (int i = 0; i < 19000; ++i) body += "  let 甲" + std::to_string(i) + " = " + std::to_string(i) + " + 1  // 注释\n";
+  ASSERT_GT(body.size(), 600000u);  // more than twice 256 KiB
+  auto ok = compile(scheme(body + "  output 甲1"), false);
+  EXPECT_TRUE(ok->compiled.ok()) << ok->gnu().substr(0, 500);
+  // Line 19004: `let x = ` and 101 parentheses; the 100th is level 101.
+  auto deep = compile(scheme(body + "  let x = " + repeat("(", 101) + "1" + repeat(")", 101)), false);
+  EXPECT_EQ(deep->only(), "K0004 19004:110");
+  auto chain = compile(scheme(body + "  let x = 1" + repeat(" + 1", 1001)), false);
+  EXPECT_EQ(chain->only(), "K0005 19004:11");
+  auto syntax = compile(scheme(body + "  let x = (1 +"), false);
+  EXPECT_FALSE(syntax->compiled.ok());
+  ASSERT_FALSE(syntax->diags.all().empty());
+  EXPECT_EQ(syntax->only().substr(0, 11), "K0101 19004") << syntax->gnu();
+}
+
 TEST(ParserLimits, FilesThatAreNotRegularOrTooLarge) {
   fs::path dir = fs::temp_directory_path() / ("kaoping_limits_" + std::to_string(getpid()));
   fs::create_directories(dir);
