@@ -1244,13 +1244,34 @@ std::unique_ptr<ast::Scheme> parse(const SourceManager& sources, FileId file, Di
 
     P parser(&tokens);
     parser.removeErrorListeners();
-    auto strategy = std::make_shared<ErrorStrategy>(reporter);
-    parser.setErrorHandler(strategy);
-    DepthGuard guard(limits, reporter);
-    parser.addParseListener(&guard);
     P::FileContext* tree = nullptr;
     try {
-      tree = parser.file();
+      // Two stages, as ANTLR recommends: the faster SLL prediction first, which gives the
+      // same tree whenever it succeeds; only a file it fails on (a syntax error, or a rare
+      // construct SLL cannot decide) is parsed again with full LL and the error strategy
+      // that reports.
+      {
+        DepthGuard guard(limits, reporter);
+        parser.addParseListener(&guard);
+        parser.setErrorHandler(std::make_shared<antlr4::BailErrorStrategy>());
+        parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(antlr4::atn::PredictionMode::SLL);
+        try {
+          tree = parser.file();
+        } catch (const antlr4::ParseCancellationException&) {
+          tree = nullptr;
+        }
+        parser.removeParseListeners();
+      }
+      if (!tree) {
+        tokens.seek(0);
+        parser.reset();
+        DepthGuard guard(limits, reporter);
+        parser.addParseListener(&guard);
+        parser.setErrorHandler(std::make_shared<ErrorStrategy>(reporter));
+        parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(antlr4::atn::PredictionMode::LL);
+        tree = parser.file();
+        parser.removeParseListeners();
+      }
     } catch (const LimitExceeded& e) {
       diags.report(e.id, e.span, e.limit);
       return;
