@@ -2,7 +2,8 @@
 // the parse tree into Kaoping's AST (compiler/syntax/ast.h).
 #include "compiler/syntax/parse.h"
 
-#include <pthread.h>
+#include "compiler/support/large_stack.h"
+
 
 #include <cstring>
 #include <fstream>
@@ -1079,31 +1080,7 @@ class Builder {
 void runOnParserThread(const std::function<void()>& fn) {
   static std::mutex parserMutex;
   std::lock_guard<std::mutex> lock(parserMutex);
-  struct Job {
-    const std::function<void()>* fn;
-    std::exception_ptr error;
-  } job{&fn, nullptr};
-  pthread_attr_t attr;
-  pthread_attr_init(&attr);
-  pthread_attr_setstacksize(&attr, 512u << 20);
-  pthread_t thread;
-  auto entry = [](void* p) -> void* {
-    auto* j = static_cast<Job*>(p);
-    try {
-      (*j->fn)();
-    } catch (...) {
-      j->error = std::current_exception();
-    }
-    return nullptr;
-  };
-  if (pthread_create(&thread, &attr, entry, &job) != 0) {
-    pthread_attr_destroy(&attr);
-    fn();  // no thread available: parse here
-    return;
-  }
-  pthread_attr_destroy(&attr);
-  pthread_join(thread, nullptr);
-  if (job.error) std::rethrow_exception(job.error);
+  runWithLargeStack(fn);
 }
 
 bool precheck(const SourceFile& src, FileId file, Diagnostics& diags, const Limits& limits) {
