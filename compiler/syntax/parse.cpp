@@ -19,6 +19,7 @@
 #include "KaopingParser.h"
 #include "antlr4-runtime.h"
 #include "compiler/support/utf8.h"
+#include "compiler/syntax/wide_dfa_lexer.h"
 
 namespace kaoping::syntax {
 
@@ -253,7 +254,9 @@ class ErrorStrategy : public antlr4::DefaultErrorStrategy {
 // after lexing a few thousand tokens instead of all of them (seconds under ASan).
 class BoundedLexer : public kaoping_antlr::KaopingLexer {
  public:
-  BoundedLexer(antlr4::CharStream* input, const Limits& limits) : KaopingLexer(input), limits_(limits) {}
+  BoundedLexer(antlr4::CharStream* input, const Limits& limits) : KaopingLexer(input), limits_(limits) {
+    useWideDfa(*this);
+  }
 
   std::unique_ptr<Token> nextToken() override {
     if (margin_ == 0) {
