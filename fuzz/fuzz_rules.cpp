@@ -2,7 +2,8 @@
 // plan, then every printer and every diagnostic renderer; when the scheme compiles and
 // carries test blocks with small data, `kaoping test` runs them through the engine.
 // Nothing may crash, hang, or trip ASan/UBSan; a failed compilation must have reported
-// an error (never "nothing compiled and nothing said").
+// an error (never "nothing compiled and nothing said"); the lexer parse() uses (ANTLR's
+// DFA cache widened to every code point) must give the stock lexer's tokens.
 #include <cstdint>
 #include <cstdlib>
 #include <string>
@@ -10,6 +11,8 @@
 #include "compiler/driver/compile.h"
 #include "compiler/plan/plan.h"
 #include "compiler/support/diagnostics.h"
+#include "compiler/support/utf8.h"
+#include "compiler/syntax/tests/token_listing.h"
 #include "fuzz/fuzz_util.h"
 #include "runtime/testing/rule_tests.h"
 
@@ -34,6 +37,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // The rule file is relative to the scratch directory, so that an `extends` names files
   // there (or anywhere: the limits on reading apply).
   std::string text(reinterpret_cast<const char*>(data), size);
+  if (utf8::isValid(text) && syntax::tokenListing(text, false) != syntax::tokenListing(text, true)) {
+    std::fprintf(stderr, "the wide-DFA lexer and the stock lexer give different tokens\n");
+    std::abort();
+  }
   SourceManager sources;
   Diagnostics diags;
   driver::Options options;

@@ -2,53 +2,18 @@
 // 127) must produce exactly the tokens of the stock generated lexer: same types, same
 // spans, same channels. Compared on every rule file of the repository and on random text
 // built from keywords of both spellings, Chinese, full-width and other Unicode characters.
-#include "compiler/syntax/wide_dfa_lexer.h"
+#include "compiler/syntax/tests/token_listing.h"
 
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
 #include <random>
-#include <sstream>
 #include <string>
 #include <vector>
 
-#include "KaopingLexer.h"
-
 namespace kaoping::syntax {
 namespace {
-
-// Each token as "type start stop channel", and the lexer's errors (characters that start
-// no token) as "error"; both lexers report into this listing.
-class ErrorListing : public antlr4::BaseErrorListener {
- public:
-  explicit ErrorListing(std::vector<std::string>& out) : out_(out) {}
-  void syntaxError(antlr4::Recognizer*, antlr4::Token*, size_t line, size_t column, const std::string&,
-                   std::exception_ptr) override {
-    out_.push_back("error " + std::to_string(line) + ":" + std::to_string(column));
-  }
-
- private:
-  std::vector<std::string>& out_;
-};
-
-std::vector<std::string> tokens(const std::string& text, bool wide) {
-  std::vector<std::string> out;
-  antlr4::ANTLRInputStream input(text);
-  kaoping_antlr::KaopingLexer lexer(&input);
-  if (wide) useWideDfa(lexer);
-  ErrorListing errors(out);
-  lexer.removeErrorListeners();
-  lexer.addErrorListener(&errors);
-  for (;;) {
-    std::unique_ptr<antlr4::Token> t = lexer.nextToken();
-    std::ostringstream line;
-    line << t->getType() << ' ' << t->getStartIndex() << ' ' << t->getStopIndex() << ' ' << t->getChannel();
-    out.push_back(line.str());
-    if (t->getType() == antlr4::Token::EOF) break;
-  }
-  return out;
-}
 
 TEST(WideDfaLexer, SameTokensOnEveryRuleFileOfTheRepository) {
   namespace fs = std::filesystem;
@@ -65,7 +30,7 @@ TEST(WideDfaLexer, SameTokensOnEveryRuleFileOfTheRepository) {
       } catch (const std::exception&) {
         continue;
       }
-      EXPECT_EQ(tokens(text, false), tokens(text, true)) << entry.path();
+      EXPECT_EQ(tokenListing(text, false), tokenListing(text, true)) << entry.path();
       ++files;
     }
   }
@@ -90,7 +55,7 @@ TEST(WideDfaLexer, SameTokensOnRandomText) {
   for (int i = 0; i < 20000; ++i) {
     std::string text;
     for (size_t n = length(random); n > 0; --n) text += pieces[piece(random)];
-    ASSERT_EQ(tokens(text, false), tokens(text, true)) << text;
+    ASSERT_EQ(tokenListing(text, false), tokenListing(text, true)) << text;
   }
 }
 
