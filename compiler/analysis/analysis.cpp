@@ -52,22 +52,6 @@ Interval hull(const Interval& a, const Interval& b) {
   return r;
 }
 
-Interval add(const Interval& a, const Interval& b, bool subtract = false) {
-  Interval r;
-  try {
-    if (!subtract) {
-      if (a.lo && b.lo) r.lo = *a.lo + *b.lo;
-      if (a.hi && b.hi) r.hi = *a.hi + *b.hi;
-    } else {
-      if (a.lo && b.hi) r.lo = *a.lo - *b.hi;
-      if (a.hi && b.lo) r.hi = *a.hi - *b.lo;
-    }
-  } catch (const ArithmeticError&) {
-    return Interval{};
-  }
-  return r;
-}
-
 Interval neg(const Interval& a) {
   Interval r;
   if (a.hi) r.lo = -*a.hi;
@@ -214,7 +198,7 @@ class Analyzer {
       case Op::Add:
       case Op::Sub: {
         Fact a = fact(*e.args[0]), b = fact(*e.args[1]);
-        Fact r{add(a.range, b.range, e.op == Op::Sub), std::min(a.places, b.places) < 0 ? -1 : std::max(a.places, b.places)};
+        Fact r{Interval::sum(a.range, b.range, e.op == Op::Sub), std::min(a.places, b.places) < 0 ? -1 : std::max(a.places, b.places)};
         // x − y where the rule's condition says y < x (or y <= x): at least 0.
         int x = rowAttrOf(*e.args[0]), y = rowAttrOf(*e.args[1]);
         if (e.op == Op::Sub && x >= 0 && y >= 0 && less_.count({y, x}) && (!r.range.lo || r.range.lo->sign() < 0))
@@ -517,7 +501,7 @@ class Analyzer {
             if (rule.kind == ir::RuleKind::When && e.relation < 0) times.hi = Decimal::one();
             if (rule.kind == ir::RuleKind::Window && e.relation < 0) times.hi = Decimal::fromInt(windowsPerPeriod());
             Interval contribution = mul(amount.range, times);
-            r.range = add(r.range, contribution);
+            r.range = Interval::sum(r.range, contribution);
             r.places = r.places < 0 || amount.places < 0 ? -1 : std::max(r.places, amount.places);
           }
           narrow(nullptr);

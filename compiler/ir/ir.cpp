@@ -20,6 +20,22 @@ bool Interval::contains(Decimal v) const {
   return true;
 }
 
+Interval Interval::sum(const Interval& a, const Interval& b, bool subtract) {
+  Interval r;
+  try {
+    if (!subtract) {
+      if (a.lo && b.lo) r.lo = *a.lo + *b.lo;
+      if (a.hi && b.hi) r.hi = *a.hi + *b.hi;
+    } else {
+      if (a.lo && b.hi) r.lo = *a.lo - *b.hi;
+      if (a.hi && b.lo) r.hi = *a.hi - *b.lo;
+    }
+  } catch (const ArithmeticError&) {
+    return Interval{};
+  }
+  return r;
+}
+
 std::string Interval::describe() const {
   std::string out = lo ? (loOpen ? "(" : "[") + lo->toString() : "(-∞";
   out += ", ";

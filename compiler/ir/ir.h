@@ -84,6 +84,9 @@ struct Interval {
   bool excludesZero() const;
   bool contains(Decimal v) const;
   std::string describe() const;  // "[0, 100]", "(-∞, 20]"
+  // The closed range of a + b (a − b with `subtract`); unbounded on a side that is
+  // unbounded in an operand or whose bound would overflow.
+  static Interval sum(const Interval& a, const Interval& b, bool subtract = false);
 };
 
 // ---------------------------------------------------------------------------- expressions
@@ -117,6 +120,18 @@ enum class Op : uint8_t {
 
 enum class CompareOp : uint8_t { Eq, Ne, Lt, Le, Gt, Ge };
 const char* compareSymbol(CompareOp op);
+// Whether `a op b` holds, given the three-way comparison of a and b (<0, 0, >0).
+inline bool compareHolds(CompareOp op, int threeWay) {
+  switch (op) {
+    case CompareOp::Eq: return threeWay == 0;
+    case CompareOp::Ne: return threeWay != 0;
+    case CompareOp::Lt: return threeWay < 0;
+    case CompareOp::Le: return threeWay <= 0;
+    case CompareOp::Gt: return threeWay > 0;
+    case CompareOp::Ge: return threeWay >= 0;
+  }
+  return false;
+}
 
 enum class AggOp : uint8_t { Count, Sum, Mean, WeightedMean, Min, Max, Exists, Last, First };
 const char* aggName(AggOp op);

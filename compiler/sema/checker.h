@@ -154,4 +154,11 @@ class Checker {
   bool tooDeepReported_ = false;
 };
 
+// Whether s is one of the options (spellings of a word in a rule file).
+inline bool oneOf(const std::string& s, std::initializer_list<const char*> options) {
+  for (const char* o : options)
+    if (s == o) return true;
+  return false;
+}
+
 }  // namespace kaoping::sema

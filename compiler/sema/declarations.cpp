@@ -8,16 +8,6 @@
 
 namespace kaoping::sema {
 
-namespace {
-
-bool oneOf(const std::string& s, std::initializer_list<const char*> options) {
-  for (const char* o : options)
-    if (s == o) return true;
-  return false;
-}
-
-}  // namespace
-
 Checker::Checker(const ast::Scheme& ast, const SourceManager& sources, Diagnostics& diags)
     : ast_(ast), sources_(sources), diags_(diags), ir_(std::make_unique<ir::Scheme>()) {}
 

@@ -11,12 +11,6 @@ using B = ir::BaseType;
 
 namespace {
 
-bool oneOf(const std::string& s, std::initializer_list<const char*> options) {
-  for (const char* o : options)
-    if (s == o) return true;
-  return false;
-}
-
 ir::CompareOp toIr(ast::CompareOp op) { return static_cast<ir::CompareOp>(static_cast<int>(op)); }
 
 // Edit distance over code points, for "did you mean".
@@ -38,21 +32,6 @@ size_t distance(const std::string& a, const std::string& b) {
 // Chinese keywords a name may have swallowed when written without a space (`扣当事人`).
 const char* kGluedKeywords[] = {"每", "扣", "加", "从", "给", "当", "其中", "且", "或", "非", "属于", "如果", "那么", "否则", "按", "默认"};
 
-ir::Interval addIntervals(const ir::Interval& a, const ir::Interval& b, bool subtract) {
-  ir::Interval r;
-  try {
-    if (!subtract) {
-      if (a.lo && b.lo) r.lo = *a.lo + *b.lo;
-      if (a.hi && b.hi) r.hi = *a.hi + *b.hi;
-    } else {
-      if (a.lo && b.hi) r.lo = *a.lo - *b.hi;
-      if (a.hi && b.lo) r.hi = *a.hi - *b.lo;
-    }
-  } catch (const ArithmeticError&) {
-    return ir::Interval{};
-  }
-  return r;
-}
 
 }  // namespace
 
@@ -537,8 +516,8 @@ ir::ExprPtr Checker::checkBinary(const ast::Expr& e, const Ctx& ctx) {
   auto x = std::make_unique<ir::Expr>(ops[static_cast<int>(e.binaryOp)], rt, e.span);
   x->absentWhy = why;
   switch (e.binaryOp) {
-    case ast::BinaryOp::Add: x->range = addIntervals(a->range, b->range, false); break;
-    case ast::BinaryOp::Sub: x->range = addIntervals(a->range, b->range, true); break;
+    case ast::BinaryOp::Add: x->range = ir::Interval::sum(a->range, b->range); break;
+    case ast::BinaryOp::Sub: x->range = ir::Interval::sum(a->range, b->range, true); break;
     case ast::BinaryOp::Mul:
       try {
         const Interval& ra = a->range;

@@ -5,16 +5,6 @@
 
 namespace kaoping::sema {
 
-namespace {
-
-bool oneOf(const std::string& s, std::initializer_list<const char*> options) {
-  for (const char* o : options)
-    if (s == o) return true;
-  return false;
-}
-
-}  // namespace
-
 // The text a data file would hold for the literal `e` of type `type`, or nullopt (reported).
 std::optional<std::string> Checker::cellText(const ast::Expr& e, const ir::Type& type) {
   using B = ir::BaseType;

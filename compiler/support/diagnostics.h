@@ -102,7 +102,12 @@ class Diagnostics {
 
   template <typename... Args>
   Diagnostic& report(DiagId id, Span span, const Args&... args) {
-    return add(Diagnostic{id, diagInfo(id).severity, span, {}, {fmt::format("{}", args)...}, {}, {}});
+    Diagnostic d;
+    d.id = id;
+    d.severity = diagInfo(id).severity;
+    d.span = span;
+    d.args = {fmt::format("{}", args)...};
+    return add(std::move(d));
   }
   template <typename... Args>
   Diagnostic& reportData(DiagId id, DataLocation where, const Args&... args) {

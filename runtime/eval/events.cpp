@@ -221,18 +221,6 @@ struct Partial {
   std::exception_ptr failure;
 };
 
-bool compareResult(int c, ir::CompareOp op) {
-  switch (op) {
-    case ir::CompareOp::Eq: return c == 0;
-    case ir::CompareOp::Ne: return c != 0;
-    case ir::CompareOp::Lt: return c < 0;
-    case ir::CompareOp::Le: return c <= 0;
-    case ir::CompareOp::Gt: return c > 0;
-    case ir::CompareOp::Ge: return c >= 0;
-  }
-  return false;
-}
-
 // Reads rows: the run's only reader (writing the run's state), or the reader of one chunk
 // (writing a Partial).
 class Streamer {
@@ -520,7 +508,7 @@ class Streamer {
         const Value& a = operand(t.x, f);
         const Value& b = operand(t.y, f);
         if (a.absent || b.absent) return t.op == ir::CompareOp::Ne;  // == false, != true, ordering absent
-        return compareResult((a.bits > b.bits) - (a.bits < b.bits), t.op);
+        return ir::compareHolds(t.op, (a.bits > b.bits) - (a.bits < b.bits));
       }
       case QuickTest::Shape::In: {
         const Value& x = operand(t.x, f);

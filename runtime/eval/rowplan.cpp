@@ -220,18 +220,6 @@ QuickTest makeQuickTest(const State& st, const plan::Program& program) { return 
 
 namespace {
 
-bool compareResult(int c, ir::CompareOp op) {
-  switch (op) {
-    case ir::CompareOp::Eq: return c == 0;
-    case ir::CompareOp::Ne: return c != 0;
-    case ir::CompareOp::Lt: return c < 0;
-    case ir::CompareOp::Le: return c <= 0;
-    case ir::CompareOp::Gt: return c > 0;
-    case ir::CompareOp::Ge: return c >= 0;
-  }
-  return false;
-}
-
 Value operandValue(const QuickOperand& o, const State& st, const Value* row, uint32_t subject, const uint32_t* vars) {
   switch (o.from) {
     case QuickOperand::From::Row: return row[o.index];
@@ -261,7 +249,7 @@ bool evalQuickTest(const QuickTest& t, const State& st, const Value* row, uint32
     case QuickTest::Shape::Compare: {
       Value a = get(t.x), b = get(t.y);
       if (a.absent || b.absent) return t.op == ir::CompareOp::Ne;
-      return compareResult((a.bits > b.bits) - (a.bits < b.bits), t.op);
+      return ir::compareHolds(t.op, (a.bits > b.bits) - (a.bits < b.bits));
     }
     case QuickTest::Shape::In: {
       Value x = get(t.x);

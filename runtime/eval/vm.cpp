@@ -12,18 +12,6 @@ namespace {
 
 bool isDecimal(Kind k) { return k == Kind::Decimal || k == Kind::Money || k == Kind::Percent; }
 
-bool compareResult(int c, ir::CompareOp op) {
-  switch (op) {
-    case ir::CompareOp::Eq: return c == 0;
-    case ir::CompareOp::Ne: return c != 0;
-    case ir::CompareOp::Lt: return c < 0;
-    case ir::CompareOp::Le: return c <= 0;
-    case ir::CompareOp::Gt: return c > 0;
-    case ir::CompareOp::Ge: return c >= 0;
-  }
-  return false;
-}
-
 template <typename T>
 int threeWay(T a, T b) {
   return (a > b) - (a < b);
@@ -417,7 +405,7 @@ Value Vm::eval(const plan::Program& program, const Frame& frame) {
         } else {
           c = threeWay(a.bits, b.bits);
         }
-        a = Value::ofBool(compareResult(c, op));
+        a = Value::ofBool(ir::compareHolds(op, c));
         break;
       }
       case Code::In: {

@@ -197,15 +197,7 @@ class Runner {
     } else {
       c = actual.bits == x.expected.bits ? 0 : (actual.bits < x.expected.bits ? -1 : 1);
     }
-    switch (x.op) {
-      case ir::CompareOp::Eq: return c == 0;
-      case ir::CompareOp::Ne: return c != 0;
-      case ir::CompareOp::Lt: return c < 0;
-      case ir::CompareOp::Le: return c <= 0;
-      case ir::CompareOp::Gt: return c > 0;
-      case ir::CompareOp::Ge: return c >= 0;
-    }
-    return false;
+    return ir::compareHolds(x.op, c);
   }
 
   std::string where(const eval::Results& r, const eval::LedgerEntry& e, const std::vector<Span>& eventLine) const {
