@@ -475,22 +475,19 @@ bool hasQuote(std::string_view bytes) {
   return !bytes.empty() && std::memchr(bytes.data(), '"', bytes.size()) != nullptr;
 }
 
-std::vector<std::pair<size_t, size_t>> splitIntoChunks(std::string_view bytes, size_t begin, unsigned n,
-                                                       size_t minChunkBytes) {
+std::vector<std::pair<size_t, size_t>> cutAtLineEnds(std::string_view bytes, size_t begin, unsigned n,
+                                                     size_t minChunkBytes) {
   const size_t size = bytes.size();
   begin = std::min(begin, size);
   const size_t length = size - begin;
   size_t parts = n;
   if (minChunkBytes > 0) parts = std::min(parts, std::max<size_t>(1, length / minChunkBytes));
   std::vector<std::pair<size_t, size_t>> chunks;
-  if (parts <= 1 || hasQuote(bytes.substr(begin))) {
-    chunks.emplace_back(begin, size);
-    return chunks;
-  }
-  chunks.reserve(parts);
+  chunks.reserve(std::max<size_t>(parts, 1));
   size_t start = begin;
   for (size_t i = 1; i < parts; ++i) {
     size_t cut = std::max(start, begin + length / parts * i);
+    if (cut >= size) break;
     const void* nl = std::memchr(bytes.data() + cut, '\n', size - cut);
     if (!nl) break;
     size_t next = static_cast<size_t>(static_cast<const char*>(nl) - bytes.data()) + 1;
@@ -500,6 +497,13 @@ std::vector<std::pair<size_t, size_t>> splitIntoChunks(std::string_view bytes, s
   }
   chunks.emplace_back(start, size);
   return chunks;
+}
+
+std::vector<std::pair<size_t, size_t>> splitIntoChunks(std::string_view bytes, size_t begin, unsigned n,
+                                                       size_t minChunkBytes) {
+  begin = std::min(begin, bytes.size());
+  if (hasQuote(bytes.substr(begin))) return {{begin, bytes.size()}};
+  return cutAtLineEnds(bytes, begin, n, minChunkBytes);
 }
 
 }  // namespace kaoping::data

@@ -209,4 +209,9 @@ bool hasQuote(std::string_view bytes);
 std::vector<std::pair<size_t, size_t>> splitIntoChunks(std::string_view bytes, size_t begin, unsigned n,
                                                        size_t minChunkBytes = size_t{1} << 16);
 
+// The same cut without looking for '"' first: for a caller that finds out itself whether
+// a quoted line break straddles a cut (and then reads the range as one).
+std::vector<std::pair<size_t, size_t>> cutAtLineEnds(std::string_view bytes, size_t begin, unsigned n,
+                                                     size_t minChunkBytes);
+
 }  // namespace kaoping::data

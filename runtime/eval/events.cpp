@@ -758,29 +758,6 @@ class Streamer {
   }
 };
 
-// Chunks of [begin, size) cut just after a '\n', at most `parts`, each at least
-// `minBytes` long (except when there is only one).
-std::vector<std::pair<size_t, size_t>> cutIntoChunks(std::string_view bytes, size_t begin, unsigned parts,
-                                                     size_t minBytes) {
-  const size_t size = bytes.size();
-  const size_t length = size - std::min(begin, size);
-  size_t n = std::min<size_t>(parts, std::max<size_t>(1, length / std::max<size_t>(minBytes, 1)));
-  std::vector<std::pair<size_t, size_t>> chunks;
-  size_t start = begin;
-  for (size_t i = 1; i < n; ++i) {
-    size_t cut = std::max(start, begin + length / n * i);
-    if (cut >= size) break;
-    const void* nl = std::memchr(bytes.data() + cut, '\n', size - cut);
-    if (!nl) break;
-    size_t next = static_cast<size_t>(static_cast<const char*>(nl) - bytes.data()) + 1;
-    if (next >= size) break;
-    chunks.emplace_back(start, next);
-    start = next;
-  }
-  chunks.emplace_back(start, size);
-  return chunks;
-}
-
 unsigned __int128 saturatingAdd(unsigned __int128 a, unsigned __int128 b) {
   unsigned __int128 r;
   return __builtin_add_overflow(a, b, &r) ? ~static_cast<unsigned __int128>(0) : r;
@@ -965,7 +942,7 @@ class EventReader {
   // Reads the file's rows [begin, end) in chunks, one thread each, and merges the partial
   // results in order. False when it had to give up (nothing of the file is kept then).
   bool readInChunks(const FileInfo& info, size_t begin) {
-    auto chunks = cutIntoChunks(info.bytes, begin, threads_, minChunk_);
+    auto chunks = data::cutAtLineEnds(info.bytes, begin, threads_, std::max<size_t>(minChunk_, 1));
     if (chunks.size() < 2) return false;
     install();  // the chunks' readers share the row plan: the JIT's code goes in first
     const bool errorsBefore = st_.diags.hasErrors();
