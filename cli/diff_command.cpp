@@ -27,7 +27,7 @@ bool runSide(Side& side, const std::string& rules, const eval::Inputs& inputs, L
 }  // namespace
 
 int diffCommand(const std::string& oldRules, const std::string& newRules, const eval::Inputs& given, size_t limit,
-                Lang lang) {
+                bool exitCode, Lang lang) {
   eval::Inputs inputs = given;
   inputs.traceLedger = true;
   Side before, after;
@@ -36,9 +36,10 @@ int diffCommand(const std::string& oldRules, const std::string& newRules, const 
   if (!ok) return 1;
   output::DiffOptions options;
   options.limit = limit;
-  std::cout << output::diff({*before.results, before.sources, oldRules}, {*after.results, after.sources, newRules}, lang,
-                            options);
-  return 0;
+  output::DiffReport report =
+      output::diff({*before.results, before.sources, oldRules}, {*after.results, after.sources, newRules}, lang, options);
+  std::cout << report.text;
+  return exitCode && report.differs ? kExitDiffers : 0;
 }
 
 }  // namespace kaoping

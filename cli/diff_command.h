@@ -11,8 +11,12 @@
 
 namespace kaoping {
 
-// Exit status 0 whatever changed; 1 when a scheme does not compile or a run fails.
+// The exit status of `diff --exit-code` when the two runs differ.
+constexpr int kExitDiffers = 4;
+
+// Exit status 1 when a scheme does not compile or a run fails; otherwise 0, or with
+// `exitCode` kExitDiffers when the report lists a difference (DiffReport::differs).
 int diffCommand(const std::string& oldRules, const std::string& newRules, const eval::Inputs& inputs, size_t limit,
-                Lang lang);
+                bool exitCode, Lang lang);
 
 }  // namespace kaoping

@@ -325,12 +325,14 @@ int main(int argc, char** argv) {
   std::string diffOld, diffNew, diffHistory;
   std::vector<std::string> diffData, diffParams;
   size_t diffLimit = 0;
+  bool diffExitCode = false;
   diffCmd->add_option("old", diffOld, "The scheme as it is (.kp)")->required();
   diffCmd->add_option("new", diffNew, "The scheme as changed (.kp)")->required();
   diffCmd->add_option("--data", diffData, "Data directories, as for run")->required()->check(CLI::ExistingDirectory);
   diffCmd->add_option("--history", diffHistory, "results.csv of the previous period")->check(CLI::ExistingFile);
   diffCmd->add_option("--param", diffParams, "NAME=VALUE (repeatable), for both schemes");
   diffCmd->add_option("--limit", diffLimit, "List at most N subjects (the counts cover all)");
+  diffCmd->add_flag("--exit-code", diffExitCode, "Exit with status 4 when the results differ (for CI)");
   diffCmd->add_option("--lang", common.lang, "Language of messages: zh or en (default: from LANG)")->check(CLI::IsMember({"zh", "en"}));
 
   CLI::App* fmtCmd = app.add_subcommand("fmt", "Rewrite rule files in the canonical layout");
@@ -367,7 +369,7 @@ int main(int argc, char** argv) {
     in.dataDirs = diffData;
     if (!diffHistory.empty()) in.history = diffHistory;
     if (!parseParams(diffParams, in)) return kExitUsage;
-    return diffCommand(diffOld, diffNew, in, diffLimit, chooseLang(common.lang));
+    return diffCommand(diffOld, diffNew, in, diffLimit, diffExitCode, chooseLang(common.lang));
   }
   if (explainCmd->parsed()) {
     eval::Inputs in;

@@ -233,7 +233,7 @@ class Differ {
     pairSites();
   }
 
-  std::string run() {
+  DiffReport run() {
     header();
     // Subjects of both runs, in the new run's id order.
     std::vector<std::pair<uint32_t, uint32_t>> subjects;
@@ -285,17 +285,24 @@ class Differ {
     std::vector<std::string> alertsOld, alertsNew;
     for (const eval::AlertHit& a : old_.r.alerts) alertsOld.push_back(a.message);
     for (const eval::AlertHit& a : new_.r.alerts) alertsNew.push_back(a.message);
+    bool alertsDiffer = false;
     for (const std::string& m : alertsOld)
-      if (!std::count(alertsNew.begin(), alertsNew.end(), m)) out_ += L("alert no longer fires: ", "警示不再触发：") + m + "\n";
+      if (!std::count(alertsNew.begin(), alertsNew.end(), m)) {
+        out_ += L("alert no longer fires: ", "警示不再触发：") + m + "\n";
+        alertsDiffer = true;
+      }
     for (const std::string& m : alertsNew)
-      if (!std::count(alertsOld.begin(), alertsOld.end(), m)) out_ += L("alert now fires: ", "警示新触发：") + m + "\n";
+      if (!std::count(alertsOld.begin(), alertsOld.end(), m)) {
+        out_ += L("alert now fires: ", "警示新触发：") + m + "\n";
+        alertsDiffer = true;
+      }
     out_ += body;
     if (options_.limit && changed > shown)
       out_ += zh_ ? fmt::format("\n…… 另有 {} 个考评对象的结果有变化（--limit {}）\n", changed - shown, options_.limit)
                   : fmt::format("\n... {} more subjects with changed results (--limit {})\n", changed - shown, options_.limit);
     byRule();
     perUnit();
-    return std::move(out_);
+    return DiffReport{std::move(out_), changed > 0 || onlyOld > 0 || onlyNew > 0 || alertsDiffer};
   }
 
  private:
@@ -658,7 +665,7 @@ class Differ {
 
 }  // namespace
 
-std::string diff(const DiffSide& before, const DiffSide& after, Lang lang, const DiffOptions& options) {
+DiffReport diff(const DiffSide& before, const DiffSide& after, Lang lang, const DiffOptions& options) {
   return Differ(before, after, lang, options).run();
 }
 

@@ -32,6 +32,13 @@ struct DiffOptions {
   size_t limit = 0;  // print at most this many subjects (0: all); the summaries count all
 };
 
-std::string diff(const DiffSide& before, const DiffSide& after, Lang lang, const DiffOptions& options = {});
+struct DiffReport {
+  std::string text;
+  // Whether anything the report lists differs: a subject's outputs, subjects present in
+  // one run only, or alerts that fire in one run only.
+  bool differs = false;
+};
+
+DiffReport diff(const DiffSide& before, const DiffSide& after, Lang lang, const DiffOptions& options = {});
 
 }  // namespace kaoping::output

@@ -129,8 +129,12 @@ class Diff : public RunFixture {
   std::string diff(const std::string& a, const std::string& b, Lang lang = Lang::En) {
     auto x = traced(a), y = traced(b);
     if (!x->results || !y->results) return "";
-    return output::diff({*x->results, x->sources, "old.kp"}, {*y->results, y->sources, "new.kp"}, lang);
+    output::DiffReport report =
+        output::diff({*x->results, x->sources, "old.kp"}, {*y->results, y->sources, "new.kp"}, lang);
+    differs = report.differs;
+    return report.text;
   }
+  bool differs = false;  // of the last diff
   void SetUp() override {
     RunFixture::SetUp();
     write("data/roster.csv", "id,name,unit,dept,role\nA,甲,局,一处,科员\nB,乙,局,一处,科员\nC,丙,分局,一处,科员\n");
@@ -148,6 +152,7 @@ TEST_F(Diff, Identical) {
   std::string out = diff(kScheme, replace(kScheme, "scheme \"报告\"", "// a comment\nscheme \"报告\""));
   EXPECT_THAT(out, HasSubstr("3 subjects, 0 with changed results"));
   EXPECT_THAT(out, Not(HasSubstr("because")));
+  EXPECT_FALSE(differs);
 }
 
 TEST_F(Diff, ChangedDeductionAndTier) {
@@ -155,6 +160,7 @@ TEST_F(Diff, ChangedDeductionAndTier) {
   std::string out = diff(kScheme, changed);
   // A: 98 → 97, still 合格; B: 96 → 94, 合格 → 不合格; C: on leave, unchanged.
   EXPECT_THAT(out, HasSubstr("3 subjects, 2 with changed results; tier up 0, down 1; 名次 up 0, down 0"));
+  EXPECT_TRUE(differs);
   EXPECT_THAT(out, HasSubstr("\nA 甲 (局/一处)\n  德: 98.00 → 97.00 (-1.00)\n"));
   EXPECT_THAT(out, HasSubstr("  等次: 合格 → 不合格 (down 1)\n"));
   EXPECT_THAT(out, HasSubstr("德: rule scheme.kp:9:5 `each 缺席 where not 请假: deduct 3` (was scheme.kp:9:5 `…请假: deduct 2`): "
