@@ -108,6 +108,14 @@ std::string resultsJson(const eval::Results& r, const SourceManager* sources) {
     jsonString(out, r.plan.figures[r.plan.outputs[i]].name);
   }
   out += "],\n  \"subjects\": [";
+  // Each output's `"name": ` (after the first, with its ", "), escaped once.
+  std::vector<std::string> keys;
+  for (size_t i = 0; i < r.plan.outputs.size(); ++i) {
+    std::string key = i ? ", " : "";
+    jsonString(key, r.plan.figures[r.plan.outputs[i]].name);
+    keys.push_back(key + ": ");
+  }
+  out.reserve(out.size() + r.byId.size() * (48 + 24 * keys.size()));
   bool first = true;
   for (uint32_t s : r.byId) {
     out += first ? "\n    {\"id\": " : ",\n    {\"id\": ";
@@ -116,12 +124,13 @@ std::string resultsJson(const eval::Results& r, const SourceManager* sources) {
     out += ", \"figures\": {";
     for (size_t i = 0; i < r.plan.outputs.size(); ++i) {
       uint32_t f = r.plan.outputs[i];
-      if (i) out += ", ";
-      jsonString(out, r.plan.figures[f].name);
-      out += ": ";
+      const plan::Figure& fig = r.plan.figures[f];
+      out += keys[i];
       const Value& v = r.figures[f][s];
+      // Exact decimal text is a JSON number.
       if (v.absent) out += "null";
-      else if (isNumber(r.plan.figures[f].kind)) out += r.text(f, s);  // exact decimal text is a JSON number
+      else if (fig.kind == plan::Kind::Decimal || fig.kind == plan::Kind::Money) v.asDecimal().appendTo(out, fig.places);
+      else if (isNumber(fig.kind)) out += r.text(f, s);
       else jsonString(out, r.text(f, s));
     }
     out += "}";
