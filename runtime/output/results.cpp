@@ -64,6 +64,23 @@ void jsonString(std::string& out, std::string_view s) {
 
 bool isNumber(plan::Kind k) { return k == plan::Kind::Int || k == plan::Kind::Decimal || k == plan::Kind::Money; }
 
+// Appends a present number figure's text in place (the same as Results::text, without the
+// temporary string): results.csv and results.json write numbers alike. False, appending
+// nothing, for the other kinds.
+bool appendNumber(std::string& out, const eval::Results& r, uint32_t f, uint32_t s) {
+  const plan::Figure& fig = r.plan.figures[f];
+  const Value& v = r.figures[f][s];
+  switch (fig.kind) {
+    case plan::Kind::Decimal:
+    case plan::Kind::Money: v.asDecimal().appendTo(out, fig.places); return true;
+    case plan::Kind::Int:
+      if (fig.fixedPlaces) Decimal::fromInt(v.asInt()).appendTo(out, fig.places);
+      else out += std::to_string(v.asInt());
+      return true;
+    default: return false;
+  }
+}
+
 }  // namespace
 
 std::string resultsCsv(const eval::Results& r) {
@@ -79,16 +96,8 @@ std::string resultsCsv(const eval::Results& r) {
     csvCell(out, r.ids[s], true);
     for (uint32_t f : r.plan.outputs) {
       out += ',';
-      const plan::Figure& fig = r.plan.figures[f];
-      const Value& v = r.figures[f][s];
-      if (v.absent) continue;
-      if (fig.kind == plan::Kind::Decimal || fig.kind == plan::Kind::Money) {
-        v.asDecimal().appendTo(out, fig.places);
-      } else if (fig.kind == plan::Kind::Int && fig.fixedPlaces) {
-        Decimal::fromInt(v.asInt()).appendTo(out, fig.places);
-      } else {
-        csvCell(out, r.text(f, s), isText(fig.kind));
-      }
+      if (r.figures[f][s].absent || appendNumber(out, r, f, s)) continue;
+      csvCell(out, r.text(f, s), isText(r.plan.figures[f].kind));
     }
     out += '\n';
   }
@@ -124,14 +133,10 @@ std::string resultsJson(const eval::Results& r, const SourceManager* sources) {
     out += ", \"figures\": {";
     for (size_t i = 0; i < r.plan.outputs.size(); ++i) {
       uint32_t f = r.plan.outputs[i];
-      const plan::Figure& fig = r.plan.figures[f];
       out += keys[i];
-      const Value& v = r.figures[f][s];
       // Exact decimal text is a JSON number.
-      if (v.absent) out += "null";
-      else if (fig.kind == plan::Kind::Decimal || fig.kind == plan::Kind::Money) v.asDecimal().appendTo(out, fig.places);
-      else if (isNumber(fig.kind)) out += r.text(f, s);
-      else jsonString(out, r.text(f, s));
+      if (r.figures[f][s].absent) out += "null";
+      else if (!appendNumber(out, r, f, s)) jsonString(out, r.text(f, s));
     }
     out += "}";
     if (!r.ledger.empty()) {
