@@ -32,7 +32,6 @@ size_t distance(const std::string& a, const std::string& b) {
 // Chinese keywords a name may have swallowed when written without a space (`扣当事人`).
 const char* kGluedKeywords[] = {"每", "扣", "加", "从", "给", "当", "其中", "且", "或", "非", "属于", "如果", "那么", "否则", "按", "默认"};
 
-
 }  // namespace
 
 using Interval = ir::Interval;

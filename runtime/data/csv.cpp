@@ -502,8 +502,10 @@ std::vector<std::pair<size_t, size_t>> cutAtLineEnds(std::string_view bytes, siz
 std::vector<std::pair<size_t, size_t>> splitIntoChunks(std::string_view bytes, size_t begin, unsigned n,
                                                        size_t minChunkBytes) {
   begin = std::min(begin, bytes.size());
-  if (hasQuote(bytes.substr(begin))) return {{begin, bytes.size()}};
-  return cutAtLineEnds(bytes, begin, n, minChunkBytes);
+  auto chunks = cutAtLineEnds(bytes, begin, n, minChunkBytes);
+  // Only a range that is really cut must be free of '"' (one part needs no scan).
+  if (chunks.size() > 1 && hasQuote(bytes.substr(begin))) return {{begin, bytes.size()}};
+  return chunks;
 }
 
 }  // namespace kaoping::data

@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "compiler/support/utf8.h"
+
 namespace kaoping::syntax {
 namespace {
 
@@ -25,11 +27,7 @@ TEST(WideDfaLexer, SameTokensOnEveryRuleFileOfTheRepository) {
       std::ifstream in(entry.path(), std::ios::binary);
       std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
       // ANTLR's input stream throws on invalid UTF-8; parse() rejects it before lexing.
-      try {
-        antlr4::ANTLRInputStream probe(text);
-      } catch (const std::exception&) {
-        continue;
-      }
+      if (!utf8::isValid(text)) continue;
       EXPECT_EQ(tokenListing(text, false), tokenListing(text, true)) << entry.path();
       ++files;
     }
